@@ -1,0 +1,112 @@
+//! The command line, parsed by clap.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "chainstep",
+    version,
+    about = "Step through the chain rule of a small neural network, one link per keypress",
+    long_about = None,
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct NetArgs {
+    /// A built-in preset's name (see `chainstep presets`) or a preset file's path
+    #[arg(long, value_name = "NAME|PATH", default_value = "notebook")]
+    pub preset: String,
+    /// Random weights from this seed instead of the preset's
+    #[arg(long, value_name = "N", conflicts_with = "random")]
+    pub seed: Option<u64>,
+    /// Random weights from a freshly drawn seed, which is shown so a class can reproduce it
+    #[arg(long)]
+    pub random: bool,
+    /// Learning rate η, overriding the preset's
+    #[arg(long, value_name = "X")]
+    pub lr: Option<f64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the built-in presets
+    Presets,
+    /// Write the whole worked example to stdout
+    Export {
+        #[arg(long, value_enum)]
+        format: Format,
+        #[command(flatten)]
+        net: NetArgs,
+        /// How many epochs to write out
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        epochs: u64,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Markdown,
+}
+
+use crate::model::preset::check_learning_rate;
+use crate::model::{Preset, Stepper};
+
+/// What a lesson starts from: the preset, the seed its weights came from (if
+/// drawn) and the learning rate.
+#[derive(Clone, Debug)]
+pub struct Lesson {
+    pub preset: Preset,
+    pub seed: Option<u64>,
+    pub learning_rate: f64,
+}
+
+impl Lesson {
+    /// A stepper at the start of epoch 1.
+    pub fn stepper(&self) -> Stepper {
+        let (w, _) = self.preset.initial_weights(self.seed);
+        Stepper::new(self.preset.data.clone(), w, self.learning_rate)
+    }
+
+    /// The same lesson with weights drawn from `seed`.
+    pub fn with_seed(&self, seed: u64) -> Lesson {
+        Lesson {
+            seed: Some(seed),
+            ..self.clone()
+        }
+    }
+}
+
+/// A seed drawn from the operating system, small enough to read out in class.
+pub fn fresh_seed() -> u64 {
+    use rand::RngExt;
+    rand::rng().random_range(0..1_000_000)
+}
+
+impl NetArgs {
+    /// Loads the preset and applies the overrides; the error is the message
+    /// to print before exiting with status 2.
+    pub fn lesson(&self) -> Result<Lesson, String> {
+        let preset = Preset::load(&self.preset).map_err(|e| e.to_string())?;
+        let learning_rate = match self.lr {
+            Some(lr) => check_learning_rate(lr).map_err(|m| format!("bad --lr: {m}"))?,
+            None => preset.learning_rate,
+        };
+        let seed = if self.random {
+            Some(fresh_seed())
+        } else {
+            self.seed
+        };
+        let seed = preset.initial_weights(seed).1;
+        Ok(Lesson {
+            preset,
+            seed,
+            learning_rate,
+        })
+    }
+}

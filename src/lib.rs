@@ -1,0 +1,6 @@
+//! chainstep: step through the chain rule of a small neural network, one link
+//! per keypress.
+
+pub mod cli;
+pub mod export;
+pub mod model;
