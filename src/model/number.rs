@@ -2,8 +2,8 @@
 //! that says something, scientific notation where it would not, and NaN and
 //! infinities by name, always within [`WIDTH`] characters.
 
-/// The widest a formatted number can be.
-pub const WIDTH: usize = 9;
+/// The widest a formatted number can be, in characters.
+pub const WIDTH: usize = 7;
 
 /// A number for a matrix cell or a worked example.
 pub fn num(v: f64) -> String {
@@ -16,10 +16,13 @@ pub fn num(v: f64) -> String {
     let s = if v == v.trunc() && v.abs() < 1e6 {
         // Inputs and targets are mostly whole numbers; "1" reads better than "1.0000".
         format!("{}", v as i64)
-    } else if v.abs() >= 999.999_95 || v.abs() < 5e-5 {
+    } else if v.abs() < 5e-5 {
         sci(v)
     } else {
-        format!("{v:.4}")
+        // Four decimals where they fit; large numbers give up decimals, then
+        // switch to scientific notation, so a cell never grows.
+        let fixed = (0..=4).rev().map(|d| format!("{v:.d$}")).find(|s| s.len() <= WIDTH);
+        fixed.unwrap_or_else(|| sci(v))
     };
     match s.strip_prefix('-') {
         Some(rest) => format!("−{rest}"),
@@ -27,18 +30,21 @@ pub fn num(v: f64) -> String {
     }
 }
 
+/// Scientific notation with as many mantissa decimals (2, 1 or 0) as fit.
+fn sci(v: f64) -> String {
+    let render = |d: usize| format!("{v:.d$e}");
+    (0..=2).rev().map(&render).find(|s| s.len() <= WIDTH).unwrap_or_else(|| render(0))
+}
+
 /// A number that stands as a factor in a product: negatives get parentheses,
 /// so `0.7301·(−0.2884)` never reads as a subtraction.
 pub fn factor(v: f64) -> String {
     let s = num(v);
-    if s.starts_with('−') { format!("({s})") } else { s }
-}
-
-fn sci(v: f64) -> String {
-    // Rust writes 1.23e-5; keep two decimals of mantissa unless the exponent
-    // has three digits, so the whole stays within WIDTH.
-    let s = format!("{v:.2e}");
-    if s.len() > WIDTH { format!("{v:.0e}") } else { s }
+    if s.starts_with('−') {
+        format!("({s})")
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]
@@ -62,10 +68,18 @@ mod tests {
     #[test]
     fn tiny_and_huge_numbers_switch_to_scientific() {
         assert_eq!(num(0.000_012_3), "1.23e-5");
-        assert_eq!(num(-123_456.7), "−1.23e5");
-        assert_eq!(num(1234.5678), "1.23e3");
-        assert_eq!(num(1.5e300), "1.50e300");
+        assert_eq!(num(-0.000_012_3), "−1.2e-5");
+        assert_eq!(num(-1_234_567.8), "−1.23e6");
+        assert_eq!(num(1.5e300), "1.5e300");
         assert_eq!(num(-1.5e-300), "−2e-300");
+    }
+
+    #[test]
+    fn large_numbers_give_up_decimals_before_going_scientific() {
+        assert_eq!(num(12.345_678), "12.3457");
+        assert_eq!(num(-12.345_678), "−12.346");
+        assert_eq!(num(1234.5678), "1234.57");
+        assert_eq!(num(-123_456.7), "−123457");
     }
 
     #[test]
