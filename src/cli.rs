@@ -2,6 +2,9 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::app::Look;
+use crate::ui::theme::ThemeKind;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "chainstep",
@@ -14,6 +17,36 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub net: NetArgs,
+    #[command(flatten)]
+    pub look: LookArgs,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct LookArgs {
+    /// Colour theme (c cycles them); NO_COLOR picks mono
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeKind>,
+    /// Plain ASCII instead of ∂, σ, ⊙ and box drawing (automatic when the locale is not UTF-8)
+    #[arg(long)]
+    pub ascii: bool,
+}
+
+impl LookArgs {
+    /// The look from the flags and the environment (NO_COLOR, LC_ALL, LC_CTYPE, LANG).
+    pub fn look(&self) -> Look {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let no_color = var("NO_COLOR").is_some();
+        let locale = var("LC_ALL").or_else(|| var("LC_CTYPE")).or_else(|| var("LANG"));
+        Look { theme: ThemeKind::choose(self.theme, no_color), ascii: self.ascii || !is_utf8(locale.as_deref()) }
+    }
+}
+
+/// Whether a locale name (as in LANG) says UTF-8.
+pub fn is_utf8(locale: Option<&str>) -> bool {
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    })
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -59,7 +92,7 @@ use crate::model::{Preset, Stepper};
 
 /// What a lesson starts from: the preset, the seed its weights came from (if
 /// drawn) and the learning rate.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
     pub preset: Preset,
     pub seed: Option<u64>,

@@ -4,3 +4,7 @@
 pub mod cli;
 pub mod export;
 pub mod model;
+pub mod term;
+pub mod action;
+pub mod app;
+pub mod ui;

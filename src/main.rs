@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
 use chainstep::cli::{Cli, Command, Format};
+use chainstep::app::App;
 use chainstep::export;
 use chainstep::model::Preset;
 use clap::Parser;
@@ -19,10 +20,9 @@ fn main() -> ExitCode {
             };
             print!("{text}");
         }),
-        None => cli
-            .net
-            .lesson()
-            .map(|l| print!("{}", export::markdown(&l.preset, l.seed, l.stepper(), 1))),
+        None => cli.net.lesson().and_then(|l| {
+            chainstep::term::run(App::new(l, cli.look.look())).map_err(|e| format!("terminal: {e}"))
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

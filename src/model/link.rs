@@ -346,3 +346,52 @@ pub fn shapes(id: LinkId, d: &Data, hidden: usize) -> String {
     };
     format!("{how} → {out}")
 }
+
+/// Which part of a term an element reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Cell(usize, usize),
+    Row(usize),
+    Col(usize),
+    All,
+}
+
+impl Part {
+    pub fn contains(self, r: usize, c: usize) -> bool {
+        match self {
+            Part::Cell(a, b) => (a, b) == (r, c),
+            Part::Row(a) => a == r,
+            Part::Col(b) => b == c,
+            Part::All => true,
+        }
+    }
+}
+
+/// The parts of each term that element (r, c) of `id` is computed from, so
+/// the screen can point at exactly the numbers in its worked example.
+pub fn feeds(id: LinkId, r: usize, c: usize) -> Vec<(Term, Part)> {
+    use Part::*;
+    let cell = Cell(r, c);
+    match id {
+        Z1 => vec![(Term::Wih, Col(r)), (Term::X, Col(c))],
+        H1 => vec![(L(Z1), cell)],
+        Z2 => vec![(Term::Who, Col(r)), (L(H1), Col(c))],
+        O => vec![(L(Z2), cell)],
+        E | DeDo => vec![(Term::Y, cell), (L(O), cell)],
+        DoDz2 => vec![(L(O), cell)],
+        Dz2Dwho => vec![(L(H1), cell)],
+        DeDwho => vec![(L(H1), Row(r)), (L(DeDo), Row(c)), (L(DoDz2), Row(c))],
+        Dz2Dh1 => vec![(Term::Who, cell)],
+        Dh1Dz1 => vec![(L(H1), cell)],
+        Dz1Dwih => vec![(Term::X, cell)],
+        DeDwih => vec![
+            (Term::X, Row(r)),
+            (L(Dh1Dz1), Row(c)),
+            (L(Dz2Dh1), Row(c)),
+            (L(DeDo), All),
+            (L(DoDz2), All),
+        ],
+        WhoNext => vec![(Term::Who, cell), (L(DeDwho), cell)],
+        WihNext => vec![(Term::Wih, cell), (L(DeDwih), cell)],
+    }
+}

@@ -1,0 +1,146 @@
+//! The top of the screen: a status line (preset, epoch, loss, η, seed, where
+//! in the epoch we are) and the chain bar, the whole path with the current
+//! link marked.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::symbols::bar;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Sparkline, Widget};
+
+use super::Ctx;
+use crate::app::App;
+use crate::model::number::num;
+use crate::model::{LinkId, Phase};
+
+/// Width of the loss sparkline at the right of the status line.
+const SPARK: u16 = 24;
+
+pub fn render_status(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    buf.set_style(area, ctx.theme.bar);
+    let s = &app.stepper;
+    let seed = app.lesson.seed.map_or("preset's".to_string(), |v| v.to_string());
+    let loss = s.latest_loss().map_or("—".to_string(), num);
+    let phase = s.current().map_or("start", |l| l.info().phase.name());
+    let text = format!(
+        " {} · epoch {} · {} {}/15 · loss ΣE {} · η {} · seed {} ",
+        app.lesson.preset.name,
+        s.epoch(),
+        phase,
+        s.pos(),
+        loss,
+        app.lesson.learning_rate,
+        seed
+    );
+    let (x, _) = buf.set_stringn(area.x, area.y, ctx.t(&text), area.width as usize, ctx.theme.bar);
+    let rest = Rect::new(x, area.y, area.right().saturating_sub(x), 1);
+    let warn = if s.diverged() {
+        Some("DIVERGED: NaN or inf — press r to reset, or lower --lr")
+    } else {
+        app.notice.as_deref()
+    };
+    match warn {
+        Some(w) => {
+            buf.set_stringn(rest.x, rest.y, ctx.t(w), rest.width as usize, ctx.theme.warn);
+        }
+        None => sparkline(app, rest, buf, ctx),
+    }
+}
+
+/// The loss of every completed epoch, newest at the right.
+fn sparkline(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    let losses = app.stepper.losses();
+    if losses.len() < 2 || area.width < 10 {
+        return;
+    }
+    let w = area.width.min(SPARK);
+    let label = ctx.t("loss ");
+    let lw = label.len() as u16;
+    buf.set_stringn(area.right() - w, area.y, &label, lw as usize, ctx.theme.bar);
+    let spark_area = Rect::new(area.right() - w + lw, area.y, w - lw, 1);
+    let data = downsample(losses, spark_area.width as usize);
+    let set = if ctx.ascii { ASCII_BARS } else { bar::NINE_LEVELS };
+    Sparkline::default().data(&data).bar_set(set).style(ctx.theme.chart).render(spark_area, buf);
+}
+
+const ASCII_BARS: bar::Set = bar::Set {
+    full: "#",
+    seven_eighths: "#",
+    three_quarters: "*",
+    five_eighths: "*",
+    half: "+",
+    three_eighths: "+",
+    one_quarter: ".",
+    one_eighth: ".",
+    empty: " ",
+};
+
+/// `n` evenly spaced samples of the losses, scaled to integers for the
+/// sparkline; non-finite losses show as gaps.
+fn downsample(losses: &[f64], n: usize) -> Vec<u64> {
+    let max = losses.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let n = n.min(losses.len()).max(1);
+    (0..n)
+        .map(|i| losses[i * (losses.len() - 1) / (n - 1).max(1)])
+        .map(|v| if v.is_finite() && max > 0.0 { (v / max * 1000.0) as u64 } else { 0 })
+        .collect()
+}
+
+/// The chain's tokens: (text, link or None for the X input and arrows).
+fn tokens(ctx: &Ctx) -> Vec<(String, Option<LinkId>)> {
+    let mut out = vec![(ctx.t("X"), None)];
+    let mut prev = Phase::Forward;
+    for id in LinkId::ALL {
+        let info = id.info();
+        let arrow = if info.phase != prev { " ⇒ " } else { " → " };
+        prev = info.phase;
+        out.push((ctx.t(arrow), None));
+        out.push((ctx.t(info.symbol), Some(id)));
+    }
+    out
+}
+
+/// Lines the chain bar needs at this width (at most 3).
+pub fn height(app: &App, width: u16, ctx: &Ctx) -> u16 {
+    let _ = app;
+    wrap(tokens(ctx), width).len().clamp(1, 3) as u16
+}
+
+fn wrap(tokens: Vec<(String, Option<LinkId>)>, width: u16) -> Vec<Vec<(String, Option<LinkId>)>> {
+    let mut lines = vec![Vec::new()];
+    let mut used = 0usize;
+    for (text, id) in tokens {
+        let w = text.chars().count();
+        if used + w > width as usize && used > 0 {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        let text = if used == 0 { text.trim_start().to_string() } else { text };
+        used += text.chars().count();
+        lines.last_mut().expect("never empty").push((text, id));
+    }
+    lines
+}
+
+pub fn render_chain(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    if let Some(t) = app.training {
+        let label = format!("training: epoch {} of {} — esc stops", t.done, t.total);
+        let ratio = t.done as f64 / t.total.max(1) as f64;
+        let gauge = Gauge::default().ratio(ratio).label(ctx.t(&label)).gauge_style(ctx.theme.chart);
+        let gauge = if ctx.ascii { gauge.use_unicode(false) } else { gauge.use_unicode(true) };
+        return gauge.render(Rect { height: 1, ..area }, buf);
+    }
+    let style = |id: Option<LinkId>| -> Style {
+        match id {
+            Some(id) if Some(id) == app.current() => ctx.theme.current,
+            Some(id) if app.stepper.value(id).is_some() => ctx.theme.base,
+            Some(_) => ctx.theme.dim,
+            None => ctx.theme.dim,
+        }
+    };
+    for (i, line) in wrap(tokens(ctx), area.width).into_iter().enumerate().take(area.height as usize) {
+        let spans: Vec<Span> = line.into_iter().map(|(t, id)| Span::styled(t, style(id))).collect();
+        Line::from(spans).render(Rect::new(area.x, area.y + i as u16, area.width, 1), buf);
+    }
+}

@@ -1,0 +1,177 @@
+//! The four panes — Inputs, Weights, Activations, Derivatives — flowed into
+//! columns. When everything does not fit, the terms furthest from the
+//! current link collapse to one line first; the current link and the terms
+//! it reads stay open longest.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::Ctx;
+use super::matrix::{CELL, LABEL, MatrixView, Role};
+use crate::app::App;
+use crate::model::LinkId::*;
+use crate::model::link::{Part, feeds, term_shape};
+use crate::model::{LinkId, Term};
+
+const SECTIONS: [(&str, &[Term]); 4] = [
+    ("Inputs", &[Term::X, Term::Y]),
+    ("Weights", &[Term::Wih, Term::Who, Term::Link(WhoNext), Term::Link(WihNext)]),
+    ("Activations", &[Term::Link(Z1), Term::Link(H1), Term::Link(Z2), Term::Link(O), Term::Link(E)]),
+    (
+        "Derivatives",
+        &[
+            Term::Link(DeDo),
+            Term::Link(DoDz2),
+            Term::Link(Dz2Dwho),
+            Term::Link(DeDwho),
+            Term::Link(Dz2Dh1),
+            Term::Link(Dh1Dz1),
+            Term::Link(Dz1Dwih),
+            Term::Link(DeDwih),
+        ],
+    ),
+];
+
+/// Gap between flowed columns.
+const GAP: u16 = 2;
+
+enum Item<'a> {
+    Heading(&'static str),
+    Matrix(MatrixView<'a>),
+}
+
+struct Placed<'a> {
+    item: Item<'a>,
+    open: bool,
+    /// Higher stays open longer.
+    keep: usize,
+}
+
+pub struct Terms<'a> {
+    pub app: &'a App,
+    /// Zoom: only the current link and what it reads.
+    pub only_focus: bool,
+}
+
+impl Terms<'_> {
+    pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+        let mut items = self.items();
+        let mut headings = true;
+        loop {
+            if let Some(rects) = place(&items, area, headings, ctx) {
+                return draw(&items, &rects, buf, ctx);
+            }
+            let open = items.iter_mut().filter(|p| p.open).min_by_key(|p| p.keep);
+            match open {
+                Some(p) => p.open = false,
+                None if headings => headings = false,
+                None => break,
+            }
+        }
+        // Even one line per term does not fit: draw what does, in order.
+        let rects = place_partial(&items, area, headings, ctx);
+        draw(&items, &rects, buf, ctx);
+    }
+
+    fn items(&self) -> Vec<Placed<'_>> {
+        let s = &self.app.stepper;
+        let focus = self.app.current();
+        let reads: Vec<(Term, Part)> = match focus {
+            Some(id) => feeds(id, self.app.selected.0, self.app.selected.1),
+            None => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for (name, terms) in SECTIONS {
+            if !self.only_focus {
+                out.push(Placed { item: Item::Heading(name), open: true, keep: usize::MAX });
+            }
+            for &t in terms {
+                let value = s.term(t);
+                let role = match (t, focus) {
+                    (Term::Link(id), Some(f)) if id == f => Role::Current(self.app.selected),
+                    _ => reads.iter().find(|(r, _)| *r == t).map_or(Role::Plain, |(_, p)| Role::Reads(*p)),
+                };
+                if self.only_focus && role == Role::Plain {
+                    continue;
+                }
+                let keep = keep_open(t, role, focus);
+                let shape = term_shape(t, s.data(), s.hidden());
+                let view = MatrixView { term: t, shape, value, role };
+                out.push(Placed { item: Item::Matrix(view), open: value.is_some(), keep });
+            }
+        }
+        out
+    }
+}
+
+/// How long a term stays open when space runs short: the current link, then
+/// what it reads, then terms nearer the current link in the chain.
+fn keep_open(t: Term, role: Role, focus: Option<LinkId>) -> usize {
+    let at = focus.map_or(0, |f| f.index() as isize);
+    let pos = match t {
+        Term::Link(id) => id.index() as isize,
+        _ => -1,
+    };
+    match role {
+        Role::Current(_) => 1000,
+        Role::Reads(_) => 500,
+        Role::Plain => 100 - (at - pos).unsigned_abs().min(99),
+    }
+}
+
+fn size(p: &Placed, ctx: &Ctx) -> (u16, u16) {
+    match &p.item {
+        Item::Heading(h) => (h.len() as u16, 1),
+        Item::Matrix(m) if p.open => (m.full_width(ctx), m.full_height()),
+        Item::Matrix(m) => (m.title(ctx).chars().count() as u16 + 3, 1),
+    }
+}
+
+/// Where each item goes, flowing down columns; None if they do not all fit.
+fn place(items: &[Placed], area: Rect, headings: bool, ctx: &Ctx) -> Option<Vec<Option<Rect>>> {
+    let rects = place_partial(items, area, headings, ctx);
+    let all = items.iter().zip(&rects).all(|(p, r)| r.is_some() || (!headings && matches!(p.item, Item::Heading(_))));
+    all.then_some(rects)
+}
+
+fn place_partial(items: &[Placed], area: Rect, headings: bool, ctx: &Ctx) -> Vec<Option<Rect>> {
+    let (mut x, mut y, mut col_w) = (area.x, area.y, 0u16);
+    let mut out = Vec::with_capacity(items.len());
+    let mut full = false;
+    for p in items {
+        if full || (!headings && matches!(p.item, Item::Heading(_))) {
+            out.push(None);
+            continue;
+        }
+        let (w, h) = size(p, ctx);
+        if y + h > area.bottom() {
+            x = x.saturating_add(col_w + GAP);
+            (y, col_w) = (area.y, 0);
+        }
+        let room = area.right().saturating_sub(x);
+        let least = if p.open { (LABEL + 2 * CELL).min(w) } else { w.min(8) };
+        if h > area.height || room < least {
+            full = true;
+            out.push(None);
+            continue;
+        }
+        let w = w.min(room);
+        out.push(Some(Rect::new(x, y, w, h)));
+        y += h;
+        col_w = col_w.max(w);
+    }
+    out
+}
+
+fn draw(items: &[Placed], rects: &[Option<Rect>], buf: &mut Buffer, ctx: &Ctx) {
+    for (p, r) in items.iter().zip(rects) {
+        let Some(r) = *r else { continue };
+        match &p.item {
+            Item::Heading(h) => {
+                buf.set_stringn(r.x, r.y, *h, r.width as usize, ctx.theme.heading);
+            }
+            Item::Matrix(m) if p.open => m.render_full(r, buf, ctx),
+            Item::Matrix(m) => m.render_collapsed(r, buf, ctx),
+        }
+    }
+}
