@@ -13,39 +13,63 @@ use crate::model::LinkId;
 use crate::model::link::shapes;
 use crate::model::number::num;
 
-/// The pane's lines, before wrapping.
-fn lines(app: &App, ctx: &Ctx) -> Vec<Line<'static>> {
+/// How much a line of the pane matters: when rows run short, the least
+/// important go first, and the element's value stays to the last.
+type Ranked = (u8, Line<'static>);
+
+/// The pane's lines, before wrapping, each with its rank.
+fn lines(app: &App, width: u16, ctx: &Ctx) -> Vec<Ranked> {
     let id = app.focus();
     let info = id.info();
     let s = &app.stepper;
     let label = |l: &str| Span::styled(format!("{l:<9}"), ctx.theme.dim);
     let mut out = vec![
-        Line::from(Span::styled(ctx.t(&capitalise(info.meaning)), ctx.theme.base)),
-        Line::from(vec![label("formula"), Span::styled(ctx.t(info.formula), ctx.theme.heading)]),
-        Line::from(vec![label("shapes"), Span::styled(ctx.t(&shapes(id, s.data(), s.hidden())), ctx.theme.base)]),
+        (2, Line::styled(ctx.t(&capitalise(info.meaning)), ctx.theme.base)),
+        (7, Line::from(vec![label("formula"), Span::styled(ctx.t(info.formula), ctx.theme.heading)])),
+        (1, Line::from(vec![label("shapes"), Span::styled(ctx.t(&shapes(id, s.data(), s.hidden())), ctx.theme.base)])),
     ];
     let (r, c) = app.selected;
-    match s.explain(id, r, c) {
-        Some(e) => {
-            let head = format!("{} = {}", e.element, e.rule);
-            out.push(Line::from(vec![label("element"), Span::styled(ctx.t(&head), ctx.theme.feeds)]));
-            let mut sum = format!("= {}", e.terms.join(" + "));
-            if e.more > 0 {
-                sum.push_str(&format!(" + ⋯ ({} more)", e.more));
-            }
-            out.push(Line::from(vec![label(""), Span::styled(ctx.t(&sum), ctx.theme.base)]));
-            let value = format!("= {}", num(e.value));
-            out.push(Line::from(vec![label(""), Span::styled(ctx.t(&value), ctx.theme.selected)]));
-        }
-        None => out.push(Line::from(vec![
-            label("next"),
-            Span::styled(
-                ctx.t(&format!("press space to compute {} from {}", info.symbol, reads_text(id))),
-                ctx.theme.key,
-            ),
-        ])),
+    let Some(e) = s.explain(id, r, c) else {
+        let next = format!("press space to compute {} from {}", info.symbol, reads_text(id));
+        out.push((8, Line::from(vec![label("next"), Span::styled(ctx.t(&next), ctx.theme.key)])));
+        return out;
+    };
+    let head = format!("{} = {}", e.element, e.rule);
+    out.push((5, Line::from(vec![label("element"), Span::styled(ctx.t(&head), ctx.theme.feeds)])));
+    let mut terms = e.terms.clone();
+    if e.more > 0 {
+        terms.push(format!("⋯ ({} more)", e.more));
     }
+    let one = format!("= {}", terms.join(" + "));
+    // A sum too long for one line gets a line per term, aligned.
+    let sums = if one.chars().count() + 9 <= width as usize {
+        vec![one]
+    } else {
+        let sign = |i| if i == 0 { "=" } else { "+" };
+        terms.iter().enumerate().map(|(i, t)| format!("{} {t}", sign(i))).collect()
+    };
+    for sum in sums {
+        out.push((3, Line::from(vec![label(""), Span::styled(ctx.t(&sum), ctx.theme.base)])));
+    }
+    let value = format!("= {}", num(e.value));
+    out.push((9, Line::from(vec![label(""), Span::styled(ctx.t(&value), ctx.theme.selected)])));
     out
+}
+
+/// Rows a line takes when wrapped to `width`.
+fn rows(line: &Line, width: u16) -> usize {
+    line.width().div_ceil(width.max(1) as usize).max(1)
+}
+
+/// The lines that fit in `height` rows, dropping the least important first.
+fn fitting(mut ranked: Vec<Ranked>, width: u16, height: u16) -> Vec<Line<'static>> {
+    while ranked.iter().map(|(_, l)| rows(l, width)).sum::<usize>() > height as usize {
+        let Some(i) = ranked.iter().enumerate().min_by_key(|(_, (rank, _))| *rank).map(|(i, _)| i) else {
+            break;
+        };
+        ranked.remove(i);
+    }
+    ranked.into_iter().map(|(_, l)| l).collect()
 }
 
 fn reads_text(id: LinkId) -> String {
@@ -69,14 +93,14 @@ fn title(app: &App, ctx: &Ctx) -> Line<'static> {
 
 /// Rows the pane needs at this width, border included.
 pub fn height(app: &App, width: u16, ctx: &Ctx) -> u16 {
-    let inner = width.max(1) as usize;
-    let rows: usize = lines(app, ctx).iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let rows: usize = lines(app, width, ctx).iter().map(|(_, l)| rows(l, width)).sum();
     rows as u16 + 1
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let block = Block::new().borders(Borders::TOP).border_set(ctx.border()).border_style(ctx.theme.dim).title(title(app, ctx));
-    Paragraph::new(Text::from(lines(app, ctx))).block(block).wrap(Wrap { trim: false }).render(area, buf);
+    let lines = fitting(lines(app, area.width, ctx), area.width, area.height.saturating_sub(1));
+    Paragraph::new(Text::from(lines)).block(block).wrap(Wrap { trim: false }).render(area, buf);
 }
 
 /// Zoom: the link pane on top, then only the current link and what it reads.

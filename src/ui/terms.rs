@@ -94,8 +94,9 @@ impl Terms<'_> {
                 if self.only_focus && role == Role::Plain {
                     continue;
                 }
-                let keep = keep_open(t, role, focus);
                 let shape = term_shape(t, s.data(), s.hidden());
+                // One-row terms lose only their column labels when collapsed.
+                let keep = keep_open(t, role, focus) - if shape.0 == 1 { 50 } else { 0 };
                 let view = MatrixView { term: t, shape, value, role };
                 out.push(Placed { item: Item::Matrix(view), open: value.is_some(), keep });
             }
