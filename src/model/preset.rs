@@ -13,6 +13,9 @@ use super::net::{Data, Mat, Weights};
 pub const DEFAULT_LEARNING_RATE: f64 = 0.1;
 /// Used when a preset gives neither weights nor a seed.
 pub const DEFAULT_SEED: u64 = 0;
+/// The most hidden units a preset may ask for: plenty for a lesson, and far
+/// below what would exhaust memory when the weights are drawn.
+pub const MAX_HIDDEN: usize = 1000;
 
 const BUILTIN: &[(&str, &str)] = &[
     ("notebook", include_str!("../../assets/presets/notebook.toml")),
@@ -52,7 +55,8 @@ impl fmt::Display for PresetError {
 
 impl std::error::Error for PresetError {}
 
-type Rows = Spanned<Vec<Vec<f64>>>;
+/// A matrix as TOML rows; each row keeps its span so errors name its line.
+type Rows = Spanned<Vec<Spanned<Vec<f64>>>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,18 +99,20 @@ impl Src<'_> {
     fn matrix(&self, key: &str, rows: &Rows, what: &str) -> Result<Mat, PresetError> {
         let span = Some(rows.span());
         let rows = rows.get_ref();
-        let width = rows.first().map_or(0, Vec::len);
+        let width = rows.first().map_or(0, |r| r.get_ref().len());
         if width == 0 {
             return Err(self.err(span, format!("`{key}` is empty; expected {what}")));
         }
         for (i, row) in rows.iter().enumerate() {
+            let (line, row) = (Some(row.span()), row.get_ref());
             if row.len() != width {
                 let msg = format!(
-                    "ragged rows in `{key}`: row {} has {} values but row 1 has {width}; expected {what}, every row the same length",
+                    "ragged rows in `{key}`: row {} has {} but row 1 has {}; expected {what}, every row the same length",
                     i + 1,
-                    row.len()
+                    count(row.len(), "value"),
+                    width
                 );
-                return Err(self.err(span, msg));
+                return Err(self.err(line, msg));
             }
             if let Some(j) = row.iter().position(|v| !v.is_finite()) {
                 let msg = format!(
@@ -115,19 +121,80 @@ impl Src<'_> {
                     j + 1,
                     row[j]
                 );
-                return Err(self.err(span, msg));
+                return Err(self.err(line, msg));
             }
         }
-        let flat = rows.iter().flatten().copied().collect();
+        let flat = rows.iter().flat_map(|r| r.get_ref()).copied().collect();
         Ok(Mat::from_shape_vec((rows.len(), width), flat).expect("rows are rectangular"))
     }
+
+    /// A TOML error as one plain sentence. Syntax errors are told apart from
+    /// well-formed TOML that does not describe a preset.
+    fn toml_err(&self, e: toml::de::Error) -> PresetError {
+        let syntax = toml::from_str::<toml::Table>(self.text).is_err();
+        let message = plain(e.message().trim());
+        let mut span = e.span();
+        if message.starts_with("missing key") && span.as_ref().is_some_and(|s| s.start == 0) {
+            // serde points a missing top-level key at the whole file, which
+            // would read as "line 1"; there is no line to name.
+            span = None;
+        }
+        let message = if syntax {
+            format!("not valid TOML: {message}")
+        } else {
+            message
+        };
+        self.err(span, message)
+    }
+}
+
+/// `n` and its noun, made plural when needed: `1 value`, `2 values`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// serde's wording for type errors, in the words a preset's author uses.
+fn plain(message: &str) -> String {
+    let words = [
+        ("missing field", "missing key"),
+        ("unknown field", "unknown key"),
+        ("expected a sequence", "expected an array"),
+        ("expected f64", "expected a number"),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number, 0 or more"),
+    ];
+    let mut m = message.to_string();
+    for (serde, ours) in words {
+        m = m.replace(serde, ours);
+    }
+    let key = m.strip_prefix("missing key `").and_then(|k| k.split('`').next());
+    if let Some(what) = key.and_then(key_holds) {
+        m.push_str(&format!("; expected {what}"));
+    }
+    m
+}
+
+/// What a required key holds, for the message when it is missing.
+fn key_holds(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "name" => "the preset's name, such as `name = \"my net\"`",
+        "inputs" => "one row of features per sample, such as `inputs = [[0, 1], [1, 0]]`",
+        "targets" => "one row of outputs per sample, such as `targets = [[1], [0]]`",
+        "input_hidden" => "the input → hidden weights, one row per input feature",
+        "hidden_output" => "the hidden → output weights, one row per hidden unit",
+        _ => return None,
+    })
 }
 
 impl Preset {
     /// Parses a preset; `source` names it in error messages.
     pub fn parse(text: &str, source: &str) -> Result<Preset, PresetError> {
         let src = Src { name: source, text };
-        let raw: RawPreset = toml::from_str(text).map_err(|e| src.err(e.span(), e.message().trim()))?;
+        let raw: RawPreset = toml::from_str(text).map_err(|e| src.toml_err(e))?;
         raw.check(&src)
     }
 
@@ -198,8 +265,8 @@ impl RawPreset {
         let ys = src.matrix("targets", &self.targets, "one row of outputs per sample")?;
         if xs.nrows() != ys.nrows() {
             let msg = format!(
-                "`targets` has {} rows but `inputs` has {}; expected one row per sample in each",
-                ys.nrows(),
+                "`targets` has {} but `inputs` has {}; expected one row per sample in each",
+                count(ys.nrows(), "row"),
                 xs.nrows()
             );
             return Err(src.err(Some(self.targets.span()), msg));
@@ -265,10 +332,10 @@ fn weights(src: &Src, w: &Spanned<RawWeights>, data: &Data) -> Result<Weights, P
 
 fn hidden(src: &Src, hidden: Option<&Spanned<i64>>, w: Option<&Weights>) -> Result<usize, PresetError> {
     match (hidden, w) {
-        (Some(h), _) if *h.get_ref() <= 0 => Err(src.err(
+        (Some(h), _) if !(1..=MAX_HIDDEN as i64).contains(h.get_ref()) => Err(src.err(
             Some(h.span()),
             format!(
-                "`hidden` is {}; expected a positive number of hidden units",
+                "`hidden` is {}; expected a positive number of hidden units, at most {MAX_HIDDEN}",
                 h.get_ref()
             ),
         )),
@@ -284,7 +351,7 @@ fn hidden(src: &Src, hidden: Option<&Spanned<i64>>, w: Option<&Weights>) -> Resu
         (None, Some(w)) => Ok(w.hidden()),
         (None, None) => Err(src.err(
             None,
-            "missing `hidden`: without [weights], say how many hidden units to draw",
+            "missing key `hidden`; expected the number of hidden units to draw, such as `hidden = 3`, or a [weights] table",
         )),
     }
 }
