@@ -11,6 +11,9 @@ use crate::ui::theme::ThemeKind;
     version,
     about = "Step through the chain rule of a small neural network, one link per keypress",
     long_about = None,
+    // `chainstep --preset xor export` would otherwise export the default
+    // preset, silently ignoring the flag given before the subcommand.
+    args_conflicts_with_subcommands = true,
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -37,7 +40,10 @@ impl LookArgs {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         let no_color = var("NO_COLOR").is_some();
         let locale = var("LC_ALL").or_else(|| var("LC_CTYPE")).or_else(|| var("LANG"));
-        Look { theme: ThemeKind::choose(self.theme, no_color), ascii: self.ascii || !is_utf8(locale.as_deref()) }
+        Look {
+            theme: ThemeKind::choose(self.theme, no_color),
+            ascii: self.ascii || !is_utf8(locale.as_deref()),
+        }
     }
 }
 
@@ -61,7 +67,9 @@ pub struct NetArgs {
     #[arg(long)]
     pub random: bool,
     /// Learning rate η, overriding the preset's
-    #[arg(long, value_name = "X")]
+    // Values may start with a hyphen, so `--lr -1` is refused with the
+    // reason (not positive) rather than as an unknown flag.
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
     pub lr: Option<f64>,
 }
 
