@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::symbols::bar;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Gauge, Sparkline, Widget};
+use ratatui::widgets::{Sparkline, Widget};
 
 use super::Ctx;
 use crate::app::App;
@@ -20,11 +20,11 @@ const SPARK: u16 = 24;
 pub fn render_status(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     buf.set_style(area, ctx.theme.bar);
     let s = &app.stepper;
-    let seed = app.lesson.seed.map_or("preset's".to_string(), |v| v.to_string());
+    let seed = app.lesson.seed.map_or("preset weights".to_string(), |v| format!("seed {v}"));
     let loss = s.latest_loss().map_or("—".to_string(), num);
     let phase = s.current().map_or("start", |l| l.info().phase.name());
     let text = format!(
-        " {} · epoch {} · {} {}/15 · loss ΣE {} · η {} · seed {} ",
+        " {} │ epoch {} │ {} {}/15 │ loss {} │ η {} │ {} ",
         app.lesson.preset.name,
         s.epoch(),
         phase,
@@ -35,16 +35,10 @@ pub fn render_status(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     );
     let (x, _) = buf.set_stringn(area.x, area.y, ctx.t(&text), area.width as usize, ctx.theme.bar);
     let rest = Rect::new(x, area.y, area.right().saturating_sub(x), 1);
-    let warn = if s.diverged() {
-        Some("DIVERGED: NaN or inf — press r to reset, or lower --lr")
+    if s.diverged() {
+        buf.set_stringn(rest.x, rest.y, " DIVERGED ", rest.width as usize, ctx.theme.warn);
     } else {
-        app.notice.as_deref()
-    };
-    match warn {
-        Some(w) => {
-            buf.set_stringn(rest.x, rest.y, ctx.t(w), rest.width as usize, ctx.theme.warn);
-        }
-        None => sparkline(app, rest, buf, ctx),
+        sparkline(app, rest, buf, ctx);
     }
 }
 
@@ -125,11 +119,7 @@ fn wrap(tokens: Vec<(String, Option<LinkId>)>, width: u16) -> Vec<Vec<(String, O
 
 pub fn render_chain(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     if let Some(t) = app.training {
-        let label = format!("training: epoch {} of {} — esc stops", t.done, t.total);
-        let ratio = t.done as f64 / t.total.max(1) as f64;
-        let gauge = Gauge::default().ratio(ratio).label(ctx.t(&label)).gauge_style(ctx.theme.chart);
-        let gauge = if ctx.ascii { gauge.use_unicode(false) } else { gauge.use_unicode(true) };
-        return gauge.render(Rect { height: 1, ..area }, buf);
+        return gauge(t.done, t.total, Rect { height: 1, ..area }, buf, ctx);
     }
     let style = |id: Option<LinkId>| -> Style {
         match id {
@@ -143,4 +133,16 @@ pub fn render_chain(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         let spans: Vec<Span> = line.into_iter().map(|(t, id)| Span::styled(t, style(id))).collect();
         Line::from(spans).render(Rect::new(area.x, area.y + i as u16, area.width, 1), buf);
     }
+}
+
+/// A training progress bar drawn with plain characters, so it reads the same
+/// in every theme, with or without colour or Unicode.
+fn gauge(done: usize, total: usize, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    let label = ctx.t(&format!(" {done}/{total} epochs — esc stops"));
+    let room = (area.width as usize).saturating_sub(label.chars().count() + 10).min(50);
+    let filled = room * done / total.max(1);
+    let (on, off) = if ctx.ascii { ("#", ".") } else { ("█", "░") };
+    let bar = format!("training {}{}", on.repeat(filled), off.repeat(room - filled));
+    let (x, _) = buf.set_stringn(area.x, area.y, bar, area.width as usize, ctx.theme.chart);
+    buf.set_stringn(x, area.y, label, area.right().saturating_sub(x) as usize, ctx.theme.base);
 }

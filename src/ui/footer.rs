@@ -26,13 +26,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let mut spans = Vec::new();
     let mut used = 0usize;
     let follow = match app.follow {
-        Some(true) => Some("following presenter · F: step alone "),
-        Some(false) => Some("on your own · F: follow presenter "),
+        Some(true) => Some("following presenter │ F: step alone "),
+        Some(false) => Some("on your own │ F: follow presenter "),
         None => None,
     };
-    if let Some(f) = follow {
-        used += f.chars().count();
-        spans.push(Span::styled(f, ctx.theme.warn));
+    let diverged = app.stepper.diverged().then_some("diverged: a number became NaN or inf; r resets, or lower --lr");
+    for msg in [follow, diverged, app.notice.as_deref()].into_iter().flatten() {
+        let msg = ctx.t(&format!("{msg}  "));
+        used += msg.chars().count();
+        spans.push(Span::styled(msg, ctx.theme.warn));
     }
     for (k, what) in SHORT {
         let (k, what) = (ctx.t(k), ctx.t(what));

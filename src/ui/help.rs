@@ -13,7 +13,6 @@ const READING: &[&str] = &[
     "Each key press computes one link of the chain rule.",
     "Reversed: the current link and the element worked out.",
     "Underlined: the terms it reads; bold: the numbers used.",
-    "· marks a term not computed yet in this epoch.",
 ];
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
@@ -29,6 +28,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         .collect();
     lines.push(Line::default());
     lines.extend(READING.iter().map(|l| Line::styled(ctx.t(l), ctx.theme.dim)));
+    let blank = format!("{} marks a term not computed yet in this epoch.", ctx.blank());
+    lines.push(Line::styled(blank, ctx.theme.dim));
     let h = (lines.len() as u16 + 2).min(area.height);
     let w = 62.min(area.width);
     let [_, mid, _] = Layout::vertical([Constraint::Fill(1), Constraint::Length(h), Constraint::Fill(1)]).areas(area);
@@ -38,7 +39,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         .borders(Borders::ALL)
         .border_set(ctx.border())
         .border_style(ctx.theme.heading)
-        .title(Span::styled(" keys — esc or ? closes ", ctx.theme.heading))
+        .title(Span::styled(ctx.t(" keys — esc or ? closes "), ctx.theme.heading))
         .style(ctx.theme.base);
     Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).render(rect, buf);
 }

@@ -76,7 +76,7 @@ impl MatrixView<'_> {
         let (x, _) = buf.set_stringn(area.x, area.y, &title, area.width as usize, self.title_style(ctx));
         let rest = area.right().saturating_sub(x + 1) as usize;
         let tail = match self.value {
-            None => ctx.t("·"),
+            None => ctx.blank().to_string(),
             Some(m) if m.nrows() == 1 => m.iter().map(|&v| ctx.t(&num(v))).collect::<Vec<_>>().join(" "),
             Some(_) => ctx.t("⋯"),
         };
@@ -126,7 +126,7 @@ impl MatrixView<'_> {
             return (ctx.t("⋯"), ctx.theme.dim);
         };
         let Some(m) = self.value else {
-            return (ctx.t("·"), ctx.theme.dim);
+            return (ctx.blank().to_string(), ctx.theme.dim);
         };
         let style = match self.role {
             Role::Current(sel) if sel == (r, c) => ctx.theme.selected,

@@ -38,6 +38,11 @@ impl Ctx {
         if self.ascii { ascii(s) } else { s.to_string() }
     }
 
+    /// The mark for a number not computed yet.
+    pub fn blank(&self) -> &'static str {
+        if self.ascii { "." } else { "·" }
+    }
+
     pub fn border(&self) -> border::Set<'static> {
         if self.ascii {
             border::Set {

@@ -139,13 +139,16 @@ fn place_partial(items: &[Placed], area: Rect, headings: bool, ctx: &Ctx) -> Vec
     let (mut x, mut y, mut col_w) = (area.x, area.y, 0u16);
     let mut out = Vec::with_capacity(items.len());
     let mut full = false;
-    for p in items {
-        if full || (!headings && matches!(p.item, Item::Heading(_))) {
+    for (i, p) in items.iter().enumerate() {
+        let is_heading = matches!(p.item, Item::Heading(_));
+        if full || (!headings && is_heading) {
             out.push(None);
             continue;
         }
         let (w, h) = size(p, ctx);
-        if y + h > area.bottom() {
+        // A heading moves on with the term below it rather than end a column alone.
+        let next_h = if is_heading { items.get(i + 1).map_or(0, |n| size(n, ctx).1) } else { 0 };
+        if y + h + next_h > area.bottom() {
             x = x.saturating_add(col_w + GAP);
             (y, col_w) = (area.y, 0);
         }
