@@ -70,6 +70,15 @@ impl MatrixView<'_> {
         }
     }
 
+    /// Width of the one-line form: one-row values are written inline.
+    pub fn line_width(&self, ctx: &Ctx) -> u16 {
+        let title = self.title(ctx).chars().count() as u16;
+        match self.value {
+            Some(m) if m.nrows() == 1 => title + (CELL) * m.ncols() as u16,
+            _ => title + 2,
+        }
+    }
+
     /// One line: the title, then (for one-row values) the numbers inline.
     pub fn render_collapsed(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         let title = self.title(ctx);
@@ -77,7 +86,7 @@ impl MatrixView<'_> {
         let rest = area.right().saturating_sub(x + 1) as usize;
         let tail = match self.value {
             None => ctx.blank().to_string(),
-            Some(m) if m.nrows() == 1 => m.iter().map(|&v| ctx.t(&num(v))).collect::<Vec<_>>().join(" "),
+            Some(m) if m.nrows() == 1 => m.iter().map(|&v| format!("{:>w$}", ctx.t(&num(v)), w = WIDTH)).collect::<Vec<_>>().join(" "),
             Some(_) => ctx.t("⋯"),
         };
         let tail = if tail.chars().count() > rest { ctx.t("⋯") } else { tail };

@@ -124,7 +124,7 @@ fn size(p: &Placed, ctx: &Ctx) -> (u16, u16) {
     match &p.item {
         Item::Heading(h) => (h.len() as u16, 1),
         Item::Matrix(m) if p.open => (m.full_width(ctx), m.full_height()),
-        Item::Matrix(m) => (m.title(ctx).chars().count() as u16 + 3, 1),
+        Item::Matrix(m) => (m.line_width(ctx), 1),
     }
 }
 
@@ -153,7 +153,12 @@ fn place_partial(items: &[Placed], area: Rect, headings: bool, ctx: &Ctx) -> Vec
             (y, col_w) = (area.y, 0);
         }
         let room = area.right().saturating_sub(x);
-        let least = if p.open { (LABEL + 2 * CELL).min(w) } else { w.min(8) };
+        // An open matrix may elide columns; a one-line title must fit whole.
+        let least = match &p.item {
+            Item::Matrix(m) if p.open => (LABEL + 2 * CELL).min(w),
+            Item::Matrix(m) => m.title(ctx).chars().count() as u16 + 2,
+            Item::Heading(_) => w,
+        };
         if h > area.height || room < least {
             full = true;
             out.push(None);
