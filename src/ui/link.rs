@@ -91,6 +91,9 @@ fn title(app: &App, ctx: &Ctx) -> Line<'static> {
     ])
 }
 
+/// The pane's usual height, border included: most links need no more.
+pub const MIN_HEIGHT: u16 = 8;
+
 /// Rows the pane needs at this width, border included.
 pub fn height(app: &App, width: u16, ctx: &Ctx) -> u16 {
     let rows: usize = lines(app, width, ctx).iter().map(|(_, l)| rows(l, width)).sum();

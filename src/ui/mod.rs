@@ -82,7 +82,9 @@ impl Widget for &App {
         if self.zoom {
             link::render_zoom(self, main, buf, &ctx);
         } else {
-            let link_h = link::height(self, main.width, &ctx).min(main.height / 2);
+            // A floor on the pane's height keeps the panes above from
+            // reflowing (and resending) as links with shorter texts come by.
+            let link_h = link::height(self, main.width, &ctx).max(link::MIN_HEIGHT).min(main.height / 2);
             let [terms_area, link_area] =
                 Layout::vertical([Constraint::Fill(1), Constraint::Length(link_h)]).areas(main);
             terms::Terms { app: self, only_focus: false }.render(terms_area, buf, &ctx);

@@ -96,9 +96,12 @@ impl Terms<'_> {
                 }
                 let shape = term_shape(t, s.data(), s.hidden());
                 // One-row terms lose only their column labels when collapsed.
-                let keep = keep_open(t, role, focus) - if shape.0 == 1 { 50 } else { 0 };
+                let keep = keep_open(t, role, focus).saturating_sub(if shape.0 == 1 { 50 } else { 0 });
+                // Terms not computed yet fold first; where there is room they
+                // stay open as a grid of blanks, so stepping never moves the layout.
+                let keep = if value.is_some() { keep } else { keep.min(40) };
                 let view = MatrixView { term: t, shape, value, role };
-                out.push(Placed { item: Item::Matrix(view), open: value.is_some(), keep });
+                out.push(Placed { item: Item::Matrix(view), open: true, keep });
             }
         }
         out
