@@ -11,7 +11,7 @@ use ratatui::widgets::{Sparkline, Widget};
 
 use super::Ctx;
 use crate::app::App;
-use crate::model::number::num;
+use crate::model::number::{WIDTH, num};
 use crate::model::{LinkId, Phase};
 
 /// Width of the loss sparkline at the right of the status line.
@@ -30,7 +30,7 @@ pub fn render_status(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         phase,
         s.pos(),
         loss,
-        app.lesson.learning_rate,
+        lr_text(app.lesson.learning_rate),
         seed
     );
     let (x, _) = buf.set_stringn(area.x, area.y, ctx.t(&text), area.width as usize, ctx.theme.bar);
@@ -40,6 +40,12 @@ pub fn render_status(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     } else {
         sparkline(app, rest, buf, ctx);
     }
+}
+
+/// η as typed where that is short (0.1 rather than 0.1000), else as a number.
+fn lr_text(lr: f64) -> String {
+    let s = lr.to_string();
+    if s.len() <= WIDTH { s } else { num(lr) }
 }
 
 /// The loss of every completed epoch, newest at the right.
