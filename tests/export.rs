@@ -1,7 +1,7 @@
 //! `chainstep export`, through the real binary: the JSON's shape and numbers,
 //! epochs chaining into each other, and the Markdown handout's contents.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use chainstep::model::{LinkId, Preset};
 use serde_json::Value;
@@ -369,4 +369,37 @@ fn every_link_id_the_export_uses_is_the_librarys() {
     for (n, &(id, ..)) in LINKS.iter().enumerate() {
         assert_eq!(LinkId::from_id(id), Some(LinkId::ALL[n]), "{id}");
     }
+}
+
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    // Like `chainstep export … | head -1`: the pipe is closed before the
+    // (long) export is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chainstep"))
+        .args(["export", "--format", "json", "--epochs", "2000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("it finishes");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "status {:?}: {err}", out.status);
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_failed_write_is_reported_not_a_panic() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // only where a device that is always full exists
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_chainstep"))
+        .args(["export", "--format", "markdown"])
+        .stdout(full)
+        .output()
+        .expect("the binary runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot write to stdout"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
 }
