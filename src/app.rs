@@ -1,7 +1,7 @@
 //! The App: everything the screen shows, changed only by [`App::update`].
 
 use crate::action::{Action, Dir};
-use crate::cli::{Lesson, fresh_seed};
+use crate::model::lesson::{Lesson, fresh_seed};
 use crate::model::link::shape_of;
 use crate::model::{LinkId, Stepper};
 use crate::ui::theme::ThemeKind;
@@ -95,17 +95,21 @@ impl App {
         let s = &mut self.stepper;
         match action {
             Action::Next => s.step_forward(),
-            Action::Prev => {
-                if !s.step_back() {
-                    self.notice = Some("this is the start: nothing to undo".into());
-                }
+            Action::Prev if !s.step_back() => {
+                self.notice = Some("this is the start: nothing to undo".into());
             }
+            Action::Prev => {}
             Action::EpochStart => while s.pos() > 0 && s.step_back() {},
             Action::FinishForward => s.run_to(LinkId::E),
             Action::FinishBackward => s.run_to(LinkId::DeDwih),
             Action::ApplyUpdate => s.run_to(LinkId::WihNext),
             Action::NextEpoch => s.next_epoch(),
-            Action::Train => self.training = Some(Training { done: 0, total: TRAIN_EPOCHS }),
+            Action::Train => {
+                self.training = Some(Training {
+                    done: 0,
+                    total: TRAIN_EPOCHS,
+                })
+            }
             Action::Reset => self.stepper = self.lesson.stepper(),
             Action::Reroll => self.reroll(fresh_seed()),
             _ => {}
@@ -136,7 +140,11 @@ impl App {
         match self.follow {
             Some(f) => {
                 self.follow = Some(!f);
-                let now = if f { "stepping on your own" } else { "following the presenter" };
+                let now = if f {
+                    "stepping on your own"
+                } else {
+                    "following the presenter"
+                };
                 self.notice = Some(now.into());
             }
             None => self.notice = Some("F follows a presenter, in a class run by chainstep serve".into()),

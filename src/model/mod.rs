@@ -2,6 +2,7 @@
 //! terminals, so every function is pure and testable on its own.
 
 pub mod explain;
+pub mod lesson;
 pub mod link;
 pub mod net;
 pub mod number;
@@ -9,6 +10,7 @@ pub mod preset;
 pub mod stepper;
 pub mod text;
 
+pub use lesson::Lesson;
 pub use link::{LinkId, Phase, Term};
 pub use net::{Data, Mat, Weights};
 pub use preset::Preset;
