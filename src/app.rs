@@ -95,10 +95,9 @@ impl App {
         let s = &mut self.stepper;
         match action {
             Action::Next => s.step_forward(),
-            Action::Prev if !s.step_back() => {
-                self.notice = Some("this is the start: nothing to undo".into());
+            Action::Prev => {
+                self.notice = (!s.step_back()).then(|| "this is the start: nothing to undo".into())
             }
-            Action::Prev => {}
             Action::EpochStart => while s.pos() > 0 && s.step_back() {},
             Action::FinishForward => s.run_to(LinkId::E),
             Action::FinishBackward => s.run_to(LinkId::DeDwih),
