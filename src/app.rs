@@ -150,6 +150,16 @@ impl App {
         }
     }
 
+    /// Takes a lesson and its step from elsewhere (in a class, the
+    /// presenter's), keeping this session's look and view; the selected
+    /// element stays inside the new link.
+    pub fn adopt(&mut self, lesson: &Lesson, stepper: &Stepper) {
+        self.lesson = lesson.clone();
+        self.stepper = stepper.clone();
+        self.training = None;
+        self.clamp_selection();
+    }
+
     /// Runs the next chunk of a training run. Returns true while training
     /// goes on, so the caller knows to come back without waiting for a key.
     pub fn tick(&mut self) -> bool {
