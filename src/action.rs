@@ -102,13 +102,24 @@ mod tests {
     use ratatui::crossterm::event::KeyEventState;
 
     fn key(code: KeyCode, kind: KeyEventKind) -> KeyEvent {
-        KeyEvent { code, modifiers: KeyModifiers::NONE, kind, state: KeyEventState::NONE }
+        KeyEvent {
+            code,
+            modifiers: KeyModifiers::NONE,
+            kind,
+            state: KeyEventState::NONE,
+        }
     }
 
     #[test]
     fn space_steps_and_q_quits() {
-        assert_eq!(keymap(key(KeyCode::Char(' '), KeyEventKind::Press)), Some(Action::Next));
-        assert_eq!(keymap(key(KeyCode::Char('q'), KeyEventKind::Press)), Some(Action::Quit));
+        assert_eq!(
+            keymap(key(KeyCode::Char(' '), KeyEventKind::Press)),
+            Some(Action::Next)
+        );
+        assert_eq!(
+            keymap(key(KeyCode::Char('q'), KeyEventKind::Press)),
+            Some(Action::Quit)
+        );
     }
 
     #[test]

@@ -34,7 +34,11 @@ pub enum Event {
 /// Runs the App until it quits or the events stop, drawing after every
 /// event that changes something. Waits without a timeout when idle, so an
 /// idle lesson uses no CPU; only a training run comes back on its own.
-pub fn run_loop<E>(app: &mut App, events: &Receiver<Event>, mut draw: impl FnMut(&App) -> Result<(), E>) -> Result<(), E> {
+pub fn run_loop<E>(
+    app: &mut App,
+    events: &Receiver<Event>,
+    mut draw: impl FnMut(&App) -> Result<(), E>,
+) -> Result<(), E> {
     draw(app)?;
     while !app.quit {
         let event = if app.training.is_some() {
@@ -84,7 +88,12 @@ pub fn keep_attributes() {
 /// Safe to call more than once, and when the terminal is gone.
 pub fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), EndSynchronizedUpdate, LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        EndSynchronizedUpdate,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
 }
 
 fn install_panic_hook() {

@@ -21,7 +21,10 @@ pub fn num(v: f64) -> String {
     } else {
         // Four decimals where they fit; large numbers give up decimals, then
         // switch to scientific notation, so a cell never grows.
-        let fixed = (0..=4).rev().map(|d| format!("{v:.d$}")).find(|s| s.len() <= WIDTH);
+        let fixed = (0..=4)
+            .rev()
+            .map(|d| format!("{v:.d$}"))
+            .find(|s| s.len() <= WIDTH);
         fixed.unwrap_or_else(|| sci(v))
     };
     match s.strip_prefix('-') {
@@ -33,18 +36,18 @@ pub fn num(v: f64) -> String {
 /// Scientific notation with as many mantissa decimals (2, 1 or 0) as fit.
 fn sci(v: f64) -> String {
     let render = |d: usize| format!("{v:.d$e}");
-    (0..=2).rev().map(&render).find(|s| s.len() <= WIDTH).unwrap_or_else(|| render(0))
+    (0..=2)
+        .rev()
+        .map(&render)
+        .find(|s| s.len() <= WIDTH)
+        .unwrap_or_else(|| render(0))
 }
 
 /// A number that stands as a factor in a product: negatives get parentheses,
 /// so `0.7301·(−0.2884)` never reads as a subtraction.
 pub fn factor(v: f64) -> String {
     let s = num(v);
-    if s.starts_with('−') {
-        format!("({s})")
-    } else {
-        s
-    }
+    if s.starts_with('−') { format!("({s})") } else { s }
 }
 
 #[cfg(test)]

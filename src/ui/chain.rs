@@ -20,7 +20,10 @@ const SPARK: u16 = 24;
 pub fn render_status(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     buf.set_style(area, ctx.theme.bar);
     let s = &app.stepper;
-    let seed = app.lesson.seed.map_or("preset weights".to_string(), |v| format!("seed {v}"));
+    let seed = app
+        .lesson
+        .seed
+        .map_or("preset weights".to_string(), |v| format!("seed {v}"));
     let loss = s.latest_loss().map_or("—".to_string(), num);
     let phase = s.current().map_or("start", |l| l.info().phase.name());
     let text = format!(
@@ -61,7 +64,11 @@ fn sparkline(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let spark_area = Rect::new(area.right() - w + lw, area.y, w - lw, 1);
     let data = downsample(losses, spark_area.width as usize);
     let set = if ctx.ascii { ASCII_BARS } else { bar::NINE_LEVELS };
-    Sparkline::default().data(&data).bar_set(set).style(ctx.theme.chart).render(spark_area, buf);
+    Sparkline::default()
+        .data(&data)
+        .bar_set(set)
+        .style(ctx.theme.chart)
+        .render(spark_area, buf);
 }
 
 const ASCII_BARS: bar::Set = bar::Set {
@@ -79,11 +86,21 @@ const ASCII_BARS: bar::Set = bar::Set {
 /// `n` evenly spaced samples of the losses, scaled to integers for the
 /// sparkline; non-finite losses show as gaps.
 fn downsample(losses: &[f64], n: usize) -> Vec<u64> {
-    let max = losses.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let max = losses
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
     let n = n.min(losses.len()).max(1);
     (0..n)
         .map(|i| losses[i * (losses.len() - 1) / (n - 1).max(1)])
-        .map(|v| if v.is_finite() && max > 0.0 { (v / max * 1000.0) as u64 } else { 0 })
+        .map(|v| {
+            if v.is_finite() && max > 0.0 {
+                (v / max * 1000.0) as u64
+            } else {
+                0
+            }
+        })
         .collect()
 }
 
@@ -116,7 +133,11 @@ fn wrap(tokens: Vec<(String, Option<LinkId>)>, width: u16) -> Vec<Vec<(String, O
             lines.push(Vec::new());
             used = 0;
         }
-        let text = if used == 0 { text.trim_start().to_string() } else { text };
+        let text = if used == 0 {
+            text.trim_start().to_string()
+        } else {
+            text
+        };
         used += text.chars().count();
         lines.last_mut().expect("never empty").push((text, id));
     }
@@ -135,8 +156,15 @@ pub fn render_chain(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
             None => ctx.theme.dim,
         }
     };
-    for (i, line) in wrap(tokens(ctx), area.width).into_iter().enumerate().take(area.height as usize) {
-        let spans: Vec<Span> = line.into_iter().map(|(t, id)| Span::styled(t, style(id))).collect();
+    for (i, line) in wrap(tokens(ctx), area.width)
+        .into_iter()
+        .enumerate()
+        .take(area.height as usize)
+    {
+        let spans: Vec<Span> = line
+            .into_iter()
+            .map(|(t, id)| Span::styled(t, style(id)))
+            .collect();
         Line::from(spans).render(Rect::new(area.x, area.y + i as u16, area.width, 1), buf);
     }
 }
@@ -145,10 +173,18 @@ pub fn render_chain(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
 /// in every theme, with or without colour or Unicode.
 fn gauge(done: usize, total: usize, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let label = ctx.t(&format!(" {done}/{total} epochs — esc stops"));
-    let room = (area.width as usize).saturating_sub(label.chars().count() + 10).min(50);
+    let room = (area.width as usize)
+        .saturating_sub(label.chars().count() + 10)
+        .min(50);
     let filled = room * done / total.max(1);
     let (on, off) = if ctx.ascii { ("#", ".") } else { ("█", "░") };
     let bar = format!("training {}{}", on.repeat(filled), off.repeat(room - filled));
     let (x, _) = buf.set_stringn(area.x, area.y, bar, area.width as usize, ctx.theme.chart);
-    buf.set_stringn(x, area.y, label, area.right().saturating_sub(x) as usize, ctx.theme.base);
+    buf.set_stringn(
+        x,
+        area.y,
+        label,
+        area.right().saturating_sub(x) as usize,
+        ctx.theme.base,
+    );
 }

@@ -30,7 +30,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         Some(false) => Some("on your own │ F: follow presenter "),
         None => None,
     };
-    let diverged = app.stepper.diverged().then_some("diverged: a number became NaN or inf; r resets, or lower --lr");
+    let diverged = app
+        .stepper
+        .diverged()
+        .then_some("diverged: a number became NaN or inf; r resets, or lower --lr");
     for msg in [follow, diverged, app.notice.as_deref()].into_iter().flatten() {
         let msg = ctx.t(&format!("{msg}  "));
         used += msg.chars().count();

@@ -32,8 +32,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     lines.push(Line::styled(blank, ctx.theme.dim));
     let h = (lines.len() as u16 + 2).min(area.height);
     let w = 62.min(area.width);
-    let [_, mid, _] = Layout::vertical([Constraint::Fill(1), Constraint::Length(h), Constraint::Fill(1)]).areas(area);
-    let [_, rect, _] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(w), Constraint::Fill(1)]).areas(mid);
+    let [_, mid, _] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(h), Constraint::Fill(1)]).areas(area);
+    let [_, rect, _] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(w), Constraint::Fill(1)]).areas(mid);
     Clear.render(rect, buf);
     let block = Block::new()
         .borders(Borders::ALL)
@@ -41,5 +43,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         .border_style(ctx.theme.heading)
         .title(Span::styled(ctx.t(" keys — esc or ? closes "), ctx.theme.heading))
         .style(ctx.theme.base);
-    Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).render(rect, buf);
+    Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .render(rect, buf);
 }

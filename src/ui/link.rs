@@ -25,17 +25,38 @@ fn lines(app: &App, width: u16, ctx: &Ctx) -> Vec<Ranked> {
     let label = |l: &str| Span::styled(format!("{l:<9}"), ctx.theme.dim);
     let mut out = vec![
         (2, Line::styled(ctx.t(&capitalise(info.meaning)), ctx.theme.base)),
-        (7, Line::from(vec![label("formula"), Span::styled(ctx.t(info.formula), ctx.theme.heading)])),
-        (1, Line::from(vec![label("shapes"), Span::styled(ctx.t(&shapes(id, s.data(), s.hidden())), ctx.theme.base)])),
+        (
+            7,
+            Line::from(vec![
+                label("formula"),
+                Span::styled(ctx.t(info.formula), ctx.theme.heading),
+            ]),
+        ),
+        (
+            1,
+            Line::from(vec![
+                label("shapes"),
+                Span::styled(ctx.t(&shapes(id, s.data(), s.hidden())), ctx.theme.base),
+            ]),
+        ),
     ];
     let (r, c) = app.selected;
     let Some(e) = s.explain(id, r, c) else {
         let next = format!("press space to compute {} from {}", info.symbol, reads_text(id));
-        out.push((8, Line::from(vec![label("next"), Span::styled(ctx.t(&next), ctx.theme.key)])));
+        out.push((
+            8,
+            Line::from(vec![label("next"), Span::styled(ctx.t(&next), ctx.theme.key)]),
+        ));
         return out;
     };
     let head = format!("{} = {}", e.element, e.rule);
-    out.push((5, Line::from(vec![label("element"), Span::styled(ctx.t(&head), ctx.theme.feeds)])));
+    out.push((
+        5,
+        Line::from(vec![
+            label("element"),
+            Span::styled(ctx.t(&head), ctx.theme.feeds),
+        ]),
+    ));
     let mut terms = e.terms.clone();
     if e.more > 0 {
         terms.push(format!("⋯ ({} more)", e.more));
@@ -46,13 +67,23 @@ fn lines(app: &App, width: u16, ctx: &Ctx) -> Vec<Ranked> {
         vec![one]
     } else {
         let sign = |i| if i == 0 { "=" } else { "+" };
-        terms.iter().enumerate().map(|(i, t)| format!("{} {t}", sign(i))).collect()
+        terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("{} {t}", sign(i)))
+            .collect()
     };
     for sum in sums {
-        out.push((3, Line::from(vec![label(""), Span::styled(ctx.t(&sum), ctx.theme.base)])));
+        out.push((
+            3,
+            Line::from(vec![label(""), Span::styled(ctx.t(&sum), ctx.theme.base)]),
+        ));
     }
     let value = format!("= {}", num(e.value));
-    out.push((9, Line::from(vec![label(""), Span::styled(ctx.t(&value), ctx.theme.selected)])));
+    out.push((
+        9,
+        Line::from(vec![label(""), Span::styled(ctx.t(&value), ctx.theme.selected)]),
+    ));
     out
 }
 
@@ -64,7 +95,12 @@ fn rows(line: &Line, width: u16) -> usize {
 /// The lines that fit in `height` rows, dropping the least important first.
 fn fitting(mut ranked: Vec<Ranked>, width: u16, height: u16) -> Vec<Line<'static>> {
     while ranked.iter().map(|(_, l)| rows(l, width)).sum::<usize>() > height as usize {
-        let Some(i) = ranked.iter().enumerate().min_by_key(|(_, (rank, _))| *rank).map(|(i, _)| i) else {
+        let Some(i) = ranked
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, (rank, _))| *rank)
+            .map(|(i, _)| i)
+        else {
             break;
         };
         ranked.remove(i);
@@ -73,7 +109,12 @@ fn fitting(mut ranked: Vec<Ranked>, width: u16, height: u16) -> Vec<Line<'static
 }
 
 fn reads_text(id: LinkId) -> String {
-    id.info().reads.iter().map(|t| t.symbol()).collect::<Vec<_>>().join(", ")
+    id.info()
+        .reads
+        .iter()
+        .map(|t| t.symbol())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn title(app: &App, ctx: &Ctx) -> Line<'static> {
@@ -101,9 +142,20 @@ pub fn height(app: &App, width: u16, ctx: &Ctx) -> u16 {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
-    let block = Block::new().borders(Borders::TOP).border_set(ctx.border()).border_style(ctx.theme.dim).title(title(app, ctx));
-    let lines = fitting(lines(app, area.width, ctx), area.width, area.height.saturating_sub(1));
-    Paragraph::new(Text::from(lines)).block(block).wrap(Wrap { trim: false }).render(area, buf);
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .border_set(ctx.border())
+        .border_style(ctx.theme.dim)
+        .title(title(app, ctx));
+    let lines = fitting(
+        lines(app, area.width, ctx),
+        area.width,
+        area.height.saturating_sub(1),
+    );
+    Paragraph::new(Text::from(lines))
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
 }
 
 /// Zoom: the link pane on top, then only the current link and what it reads.
@@ -111,10 +163,16 @@ pub fn render_zoom(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let h = height(app, area.width, ctx).min(area.height / 2);
     let [top, bottom] = Layout::vertical([Constraint::Length(h + 1), Constraint::Fill(1)]).areas(area);
     render(app, top, buf, ctx);
-    Terms { app, only_focus: true }.render(bottom, buf, ctx);
+    Terms {
+        app,
+        only_focus: true,
+    }
+    .render(bottom, buf, ctx);
 }
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

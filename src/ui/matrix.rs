@@ -86,10 +86,18 @@ impl MatrixView<'_> {
         let rest = area.right().saturating_sub(x + 1) as usize;
         let tail = match self.value {
             None => ctx.blank().to_string(),
-            Some(m) if m.nrows() == 1 => m.iter().map(|&v| format!("{:>w$}", ctx.t(&num(v)), w = WIDTH)).collect::<Vec<_>>().join(" "),
+            Some(m) if m.nrows() == 1 => m
+                .iter()
+                .map(|&v| format!("{:>w$}", ctx.t(&num(v)), w = WIDTH))
+                .collect::<Vec<_>>()
+                .join(" "),
             Some(_) => ctx.t("⋯"),
         };
-        let tail = if tail.chars().count() > rest { ctx.t("⋯") } else { tail };
+        let tail = if tail.chars().count() > rest {
+            ctx.t("⋯")
+        } else {
+            tail
+        };
         buf.set_stringn(x + 1, area.y, tail, rest, ctx.theme.dim);
     }
 
@@ -97,13 +105,23 @@ impl MatrixView<'_> {
         let title = self.title(ctx);
         buf.set_stringn(area.x, area.y, &title, area.width as usize, self.title_style(ctx));
         let (ra, ca) = axes(self.term);
-        let cols = window(self.shape.1, ((area.width.saturating_sub(LABEL)) / CELL) as usize, self.focus().1);
+        let cols = window(
+            self.shape.1,
+            ((area.width.saturating_sub(LABEL)) / CELL) as usize,
+            self.focus().1,
+        );
         let rows = window(self.shape.0, MAX_ROWS, self.focus().0);
         let y0 = area.y + 1;
         for (i, c) in cols.iter().enumerate() {
             let x = area.x + LABEL + CELL * i as u16;
             let label = c.map_or(ctx.t("⋯"), |c| format!("{}{}", short(ca), c + 1));
-            buf.set_stringn(x, y0, format!("{label:>w$}", w = CELL as usize), CELL as usize, ctx.theme.dim);
+            buf.set_stringn(
+                x,
+                y0,
+                format!("{label:>w$}", w = CELL as usize),
+                CELL as usize,
+                ctx.theme.dim,
+            );
         }
         for (j, r) in rows.iter().enumerate() {
             let y = y0 + 1 + j as u16;
@@ -115,7 +133,13 @@ impl MatrixView<'_> {
             for (i, c) in cols.iter().enumerate() {
                 let x = area.x + LABEL + CELL * i as u16;
                 let (text, style) = self.cell(*r, *c, ctx);
-                buf.set_stringn(x, y, format!("{text:>w$}", w = CELL as usize), CELL as usize, style);
+                buf.set_stringn(
+                    x,
+                    y,
+                    format!("{text:>w$}", w = CELL as usize),
+                    CELL as usize,
+                    style,
+                );
             }
         }
     }
@@ -165,7 +189,11 @@ pub fn window(n: usize, room: usize, focus: usize) -> Vec<Option<usize>> {
     }
     let k = room - 2;
     let start = focus + 1 - k.div_ceil(2).max(1);
-    [None].into_iter().chain((start..start + k).map(Some)).chain([None]).collect()
+    [None]
+        .into_iter()
+        .chain((start..start + k).map(Some))
+        .chain([None])
+        .collect()
 }
 
 #[cfg(test)]

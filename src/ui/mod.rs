@@ -30,7 +30,10 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(app: &App) -> Ctx {
-        Ctx { theme: app.look.theme.theme(), ascii: app.look.ascii }
+        Ctx {
+            theme: app.look.theme.theme(),
+            ascii: app.look.ascii,
+        }
     }
 
     /// `s` in the glyphs this terminal can show.
@@ -84,10 +87,16 @@ impl Widget for &App {
         } else {
             // A floor on the pane's height keeps the panes above from
             // reflowing (and resending) as links with shorter texts come by.
-            let link_h = link::height(self, main.width, &ctx).max(link::MIN_HEIGHT).min(main.height / 2);
+            let link_h = link::height(self, main.width, &ctx)
+                .max(link::MIN_HEIGHT)
+                .min(main.height / 2);
             let [terms_area, link_area] =
                 Layout::vertical([Constraint::Fill(1), Constraint::Length(link_h)]).areas(main);
-            terms::Terms { app: self, only_focus: false }.render(terms_area, buf, &ctx);
+            terms::Terms {
+                app: self,
+                only_focus: false,
+            }
+            .render(terms_area, buf, &ctx);
             link::render(self, link_area, buf, &ctx);
         }
         if self.help {

@@ -15,8 +15,20 @@ use crate::model::{LinkId, Term};
 
 const SECTIONS: [(&str, &[Term]); 4] = [
     ("Inputs", &[Term::X, Term::Y]),
-    ("Weights", &[Term::Wih, Term::Who, Term::Link(WhoNext), Term::Link(WihNext)]),
-    ("Activations", &[Term::Link(Z1), Term::Link(H1), Term::Link(Z2), Term::Link(O), Term::Link(E)]),
+    (
+        "Weights",
+        &[Term::Wih, Term::Who, Term::Link(WhoNext), Term::Link(WihNext)],
+    ),
+    (
+        "Activations",
+        &[
+            Term::Link(Z1),
+            Term::Link(H1),
+            Term::Link(Z2),
+            Term::Link(O),
+            Term::Link(E),
+        ],
+    ),
     (
         "Derivatives",
         &[
@@ -83,13 +95,20 @@ impl Terms<'_> {
         let mut out = Vec::new();
         for (name, terms) in SECTIONS {
             if !self.only_focus {
-                out.push(Placed { item: Item::Heading(name), open: true, keep: usize::MAX });
+                out.push(Placed {
+                    item: Item::Heading(name),
+                    open: true,
+                    keep: usize::MAX,
+                });
             }
             for &t in terms {
                 let value = s.term(t);
                 let role = match (t, focus) {
                     (Term::Link(id), Some(f)) if id == f => Role::Current(self.app.selected),
-                    _ => reads.iter().find(|(r, _)| *r == t).map_or(Role::Plain, |(_, p)| Role::Reads(*p)),
+                    _ => reads
+                        .iter()
+                        .find(|(r, _)| *r == t)
+                        .map_or(Role::Plain, |(_, p)| Role::Reads(*p)),
                 };
                 if self.only_focus && role == Role::Plain {
                     continue;
@@ -100,8 +119,17 @@ impl Terms<'_> {
                 // Terms not computed yet fold first; where there is room they
                 // stay open as a grid of blanks, so stepping never moves the layout.
                 let keep = if value.is_some() { keep } else { keep.min(40) };
-                let view = MatrixView { term: t, shape, value, role };
-                out.push(Placed { item: Item::Matrix(view), open: true, keep });
+                let view = MatrixView {
+                    term: t,
+                    shape,
+                    value,
+                    role,
+                };
+                out.push(Placed {
+                    item: Item::Matrix(view),
+                    open: true,
+                    keep,
+                });
             }
         }
         out
@@ -134,7 +162,10 @@ fn size(p: &Placed, ctx: &Ctx) -> (u16, u16) {
 /// Where each item goes, flowing down columns; None if they do not all fit.
 fn place(items: &[Placed], area: Rect, headings: bool, ctx: &Ctx) -> Option<Vec<Option<Rect>>> {
     let rects = place_partial(items, area, headings, ctx);
-    let all = items.iter().zip(&rects).all(|(p, r)| r.is_some() || (!headings && matches!(p.item, Item::Heading(_))));
+    let all = items
+        .iter()
+        .zip(&rects)
+        .all(|(p, r)| r.is_some() || (!headings && matches!(p.item, Item::Heading(_))));
     all.then_some(rects)
 }
 
@@ -150,7 +181,11 @@ fn place_partial(items: &[Placed], area: Rect, headings: bool, ctx: &Ctx) -> Vec
         }
         let (w, h) = size(p, ctx);
         // A heading moves on with the term below it rather than end a column alone.
-        let next_h = if is_heading { items.get(i + 1).map_or(0, |n| size(n, ctx).1) } else { 0 };
+        let next_h = if is_heading {
+            items.get(i + 1).map_or(0, |n| size(n, ctx).1)
+        } else {
+            0
+        };
         if y + h + next_h > area.bottom() {
             x = x.saturating_add(col_w + GAP);
             (y, col_w) = (area.y, 0);

@@ -12,7 +12,12 @@ pub enum ThemeKind {
 }
 
 impl ThemeKind {
-    pub const ALL: [ThemeKind; 4] = [ThemeKind::Dark, ThemeKind::Light, ThemeKind::HighContrast, ThemeKind::Mono];
+    pub const ALL: [ThemeKind; 4] = [
+        ThemeKind::Dark,
+        ThemeKind::Light,
+        ThemeKind::HighContrast,
+        ThemeKind::Mono,
+    ];
 
     pub fn next(self) -> ThemeKind {
         let i = ThemeKind::ALL.iter().position(|&t| t == self).unwrap_or(0);
@@ -31,13 +36,29 @@ impl ThemeKind {
     /// The theme to start with: the one asked for, else monochrome when
     /// NO_COLOR is set (see no-color.org), else dark.
     pub fn choose(asked: Option<ThemeKind>, no_color: bool) -> ThemeKind {
-        asked.unwrap_or(if no_color { ThemeKind::Mono } else { ThemeKind::Dark })
+        asked.unwrap_or(if no_color {
+            ThemeKind::Mono
+        } else {
+            ThemeKind::Dark
+        })
     }
 
     pub fn theme(self) -> Theme {
         match self {
-            ThemeKind::Dark => Theme::colored(Color::Gray, Color::DarkGray, Color::Cyan, Color::Yellow, Color::LightRed),
-            ThemeKind::Light => Theme::colored(Color::Black, Color::DarkGray, Color::Blue, Color::Magenta, Color::Red),
+            ThemeKind::Dark => Theme::colored(
+                Color::Gray,
+                Color::DarkGray,
+                Color::Cyan,
+                Color::Yellow,
+                Color::LightRed,
+            ),
+            ThemeKind::Light => Theme::colored(
+                Color::Black,
+                Color::DarkGray,
+                Color::Blue,
+                Color::Magenta,
+                Color::Red,
+            ),
             ThemeKind::HighContrast => Theme::high_contrast(),
             ThemeKind::Mono => Theme::mono(),
         }
@@ -77,9 +98,15 @@ impl Theme {
             base: b,
             dim: Style::new().fg(dim),
             heading: Style::new().fg(accent).add_modifier(Modifier::BOLD),
-            current: Style::new().fg(hot).add_modifier(Modifier::BOLD | Modifier::REVERSED),
-            selected: Style::new().fg(hot).add_modifier(Modifier::BOLD | Modifier::REVERSED),
-            reads: Style::new().fg(accent).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            current: Style::new()
+                .fg(hot)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            selected: Style::new()
+                .fg(hot)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            reads: Style::new()
+                .fg(accent)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             feeds: Style::new().fg(accent).add_modifier(Modifier::BOLD),
             bar: b.add_modifier(Modifier::REVERSED),
             key: Style::new().fg(hot).add_modifier(Modifier::BOLD),
@@ -90,16 +117,24 @@ impl Theme {
 
     fn high_contrast() -> Theme {
         let b = Style::new().fg(Color::White).bg(Color::Black);
-        let hot = Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD);
+        let hot = Style::new()
+            .fg(Color::Black)
+            .bg(Color::Yellow)
+            .add_modifier(Modifier::BOLD);
         Theme {
             base: b,
             dim: b,
             heading: b.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             current: hot,
             selected: hot.add_modifier(Modifier::UNDERLINED),
-            reads: b.fg(Color::LightCyan).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            reads: b
+                .fg(Color::LightCyan)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             feeds: b.fg(Color::LightCyan).add_modifier(Modifier::BOLD),
-            bar: Style::new().fg(Color::Black).bg(Color::White).add_modifier(Modifier::BOLD),
+            bar: Style::new()
+                .fg(Color::Black)
+                .bg(Color::White)
+                .add_modifier(Modifier::BOLD),
             key: b.fg(Color::Yellow).add_modifier(Modifier::BOLD),
             warn: b.fg(Color::LightRed).add_modifier(Modifier::BOLD),
             chart: b.fg(Color::LightCyan),
