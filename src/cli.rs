@@ -87,6 +87,39 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100_000))]
         epochs: u64,
     },
+    /// Teach a class over SSH: students run the lesson with `ssh -p 2222 HOST` and follow the presenter
+    Serve(ServeArgs),
+}
+
+/// `chainstep serve`: see the README's "Running a class".
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on; 0.0.0.0:2222 lets other machines in
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:2222")]
+    pub listen: String,
+    #[command(flatten)]
+    pub net: NetArgs,
+    /// Colour theme of every session (a client that sends NO_COLOR gets mono)
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeKind>,
+    /// Plain ASCII in every session (automatic for a client whose locale is not UTF-8)
+    #[arg(long)]
+    pub ascii: bool,
+    /// The server's host key, made on the first run [default: $XDG_STATE_HOME/chainstep/host_key]
+    #[arg(long, value_name = "PATH")]
+    pub host_key: Option<std::path::PathBuf>,
+    /// Lessons running at once; more students are told the class is full
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_sessions: u32,
+    /// Close a session after this long without a key press (or a presenter's step it follows): 90s, 30m, 2h
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::serve::parse_duration)]
+    pub idle_timeout: std::time::Duration,
+    /// The presenter's OpenSSH public key file; the presenter connects as presenter@HOST
+    #[arg(long, value_name = "PATH", conflicts_with = "presenter_password")]
+    pub presenter_key: Option<std::path::PathBuf>,
+    /// The presenter's password (shown by ps to this machine's users: prefer --presenter-key)
+    #[arg(long, value_name = "PASSWORD")]
+    pub presenter_password: Option<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
             };
             write_out(&text)
         }),
+        Some(Command::Serve(args)) => chainstep::serve::run(args),
         None => cli.net.lesson().and_then(|l| {
             chainstep::term::run(App::new(l, cli.look.look())).map_err(|e| format!("terminal: {e}"))
         }),
