@@ -29,7 +29,9 @@ pub struct App {
     pub lesson: Lesson,
     pub stepper: Stepper,
     pub look: Look,
-    /// The explained element of the current link, (row, column) from 0.
+    /// The element asked to be explained, (row, column) from 0. It is kept
+    /// as asked and clamped only where used ([`App::selection`]), so stepping
+    /// through a smaller link and back leaves it where it was.
     pub selected: (usize, usize),
     pub zoom: bool,
     pub help: bool,
@@ -88,7 +90,6 @@ impl App {
             }
             step => self.step(step),
         }
-        self.clamp_selection();
     }
 
     fn step(&mut self, action: Action) {
@@ -151,13 +152,11 @@ impl App {
     }
 
     /// Takes a lesson and its step from elsewhere (in a class, the
-    /// presenter's), keeping this session's look and view; the selected
-    /// element stays inside the new link.
+    /// presenter's), keeping this session's look and view.
     pub fn adopt(&mut self, lesson: &Lesson, stepper: &Stepper) {
         self.lesson = lesson.clone();
         self.stepper = stepper.clone();
         self.training = None;
-        self.clamp_selection();
     }
 
     /// Runs the next chunk of a training run. Returns true while training
@@ -182,8 +181,16 @@ impl App {
         shape_of(self.focus(), self.stepper.data(), self.stepper.hidden())
     }
 
+    /// The element the link pane explains: the one asked for, within the
+    /// focused link's matrix.
+    pub fn selection(&self) -> (usize, usize) {
+        let (rows, cols) = self.focus_shape();
+        (self.selected.0.min(rows - 1), self.selected.1.min(cols - 1))
+    }
+
     fn move_selection(&mut self, dir: Dir) {
         let (rows, cols) = self.focus_shape();
+        self.selected = self.selection();
         let (r, c) = &mut self.selected;
         match dir {
             Dir::Up => *r = r.saturating_sub(1),
@@ -193,10 +200,5 @@ impl App {
             Dir::Right if *c + 1 >= cols && *r + 1 < rows => (*r, *c) = (*r + 1, 0),
             Dir::Right => *c = (*c + 1).min(cols - 1),
         }
-    }
-
-    fn clamp_selection(&mut self) {
-        let (rows, cols) = self.focus_shape();
-        self.selected = (self.selected.0.min(rows - 1), self.selected.1.min(cols - 1));
     }
 }

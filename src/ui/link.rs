@@ -40,7 +40,7 @@ fn lines(app: &App, width: u16, ctx: &Ctx) -> Vec<Ranked> {
             ]),
         ),
     ];
-    let (r, c) = app.selected;
+    let (r, c) = app.selection();
     let Some(e) = s.explain(id, r, c) else {
         let next = format!("press space to compute {} from {}", info.symbol, reads_text(id));
         out.push((

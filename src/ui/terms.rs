@@ -89,7 +89,10 @@ impl Terms<'_> {
         let s = &self.app.stepper;
         let focus = self.app.current();
         let reads: Vec<(Term, Part)> = match focus {
-            Some(id) => feeds(id, self.app.selected.0, self.app.selected.1),
+            Some(id) => {
+                let (r, c) = self.app.selection();
+                feeds(id, r, c)
+            }
             None => Vec::new(),
         };
         let mut out = Vec::new();
@@ -104,7 +107,7 @@ impl Terms<'_> {
             for &t in terms {
                 let value = s.term(t);
                 let role = match (t, focus) {
-                    (Term::Link(id), Some(f)) if id == f => Role::Current(self.app.selected),
+                    (Term::Link(id), Some(f)) if id == f => Role::Current(self.app.selection()),
                     _ => reads
                         .iter()
                         .find(|(r, _)| *r == t)
