@@ -376,3 +376,89 @@ fn a_full_class_turns_students_away_and_idle_sessions_close() {
 fn path_str(p: &Path) -> String {
     p.to_str().expect("temp paths are UTF-8").to_string()
 }
+
+/// A russh client, for what OpenSSH cannot be scripted to do here
+/// (passwords without a terminal, absurd pty sizes).
+mod raw {
+    use std::sync::Arc;
+
+    use russh::client::{self, Handle};
+    use russh::keys::PublicKeyOrCertificate;
+
+    pub struct Client;
+
+    impl client::Handler for Client {
+        type Error = russh::Error;
+
+        async fn check_server_key(&mut self, _key: &PublicKeyOrCertificate) -> Result<bool, Self::Error> {
+            Ok(true)
+        }
+    }
+
+    pub async fn connect(port: u16) -> Handle<Client> {
+        let config = Arc::new(client::Config::default());
+        client::connect(config, ("127.0.0.1", port), Client)
+            .await
+            .expect("connects")
+    }
+}
+
+#[test]
+fn only_presenter_at_with_the_password_presents_and_pty_sizes_are_bounded() {
+    use russh::ChannelMsg;
+
+    let server = Server::start("password", &["--presenter-password", "s3cret"]);
+    let port = server.port;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let mut h = raw::connect(port).await;
+        assert!(
+            !h.authenticate_none("presenter").await.unwrap().success(),
+            "presenter@ must authenticate"
+        );
+        assert!(
+            !h.authenticate_password("presenter", "wrong")
+                .await
+                .unwrap()
+                .success()
+        );
+        assert!(
+            h.authenticate_password("presenter", "s3cret")
+                .await
+                .unwrap()
+                .success()
+        );
+
+        let mut h = raw::connect(port).await;
+        assert!(
+            h.authenticate_none("alice").await.unwrap().success(),
+            "students need nothing"
+        );
+        let mut ch = h.channel_open_session().await.unwrap();
+        ch.request_pty(false, "xterm", 60_000, 60_000, 0, 0, &[])
+            .await
+            .unwrap();
+        ch.request_shell(false).await.unwrap();
+        let mut got = Vec::new();
+        while !got.windows(8).any(|w| w == b"\x1b[?2026l") {
+            match tokio::time::timeout(DEADLINE, ch.wait())
+                .await
+                .expect("a frame comes")
+            {
+                Some(ChannelMsg::Data { data }) => got.extend_from_slice(&data),
+                Some(_) => {}
+                None => panic!("the channel closed"),
+            }
+        }
+        assert!(
+            got.len() < 4 << 20,
+            "a 60000×60000 pty is drawn clamped, not in full: {} bytes",
+            got.len()
+        );
+    });
+    let log = server.wait_log("is the presenter");
+    assert_eq!(log.matches("is the presenter").count(), 1, "{log}");
+}
