@@ -326,10 +326,10 @@ fn students_follow_the_presenter_until_they_press_f() {
 
     // A late joiner lands on the presenter's link, and follows.
     tmux.open("s", &server.ssh("", "127.0.0.1"));
-    let s = tmux.wait("s", "the presenter's link", |s| {
-        s.contains("4/15") && s.contains("0.7116")
+    // (Each condition waited for whole: a frame can be captured half drawn.)
+    tmux.wait("s", "the presenter's link, following", |s| {
+        s.contains("4/15") && s.contains("0.7116") && s.contains("following presenter")
     });
-    assert!(s.contains("following presenter"), "{s}");
     tmux.keys("s", &space(1));
     tmux.keys("p", &space(5));
     tmux.wait("s", "link 9", |s| s.contains("9/15") && s.contains("0.0383"));
@@ -339,12 +339,13 @@ fn students_follow_the_presenter_until_they_press_f() {
     tmux.wait_for("s", "on your own");
     tmux.keys("p", &space(2));
     tmux.wait_for("p", "11/15");
-    thread::sleep(Duration::from_millis(300));
-    let s = tmux.screen("s");
-    assert!(
-        s.contains("9/15") && !s.contains("11/15"),
-        "a detached student stays put:\n{s}"
-    );
+    let watch_until = Instant::now() + Duration::from_millis(300);
+    while Instant::now() < watch_until {
+        let s = tmux.screen("s");
+        assert!(!s.contains("11/15"), "a detached student does not follow:\n{s}");
+        thread::sleep(Duration::from_millis(30));
+    }
+    tmux.wait_for("s", "9/15");
     tmux.keys("s", &["Left"]);
     tmux.wait_for("s", "8/15");
 
