@@ -236,39 +236,22 @@ proptest! {
         seed in 0u64..1_000_000,
         k in 0usize..40,
     ) {
-        let (before, after, fits) = there_and_back(lesson, steps, seed, k);
+        let (before, after) = there_and_back(lesson, steps, seed, k);
         prop_assert_eq!(&after.stepper, &before.stepper, "the stepper is back where it was");
-        if fits {
-            prop_assert_eq!(after, before);
-        } else {
-            // The worked element was clamped to a smaller link on the way
-            // (a known bug, see the ignored test below); all else is equal.
-            prop_assert_eq!(App { selected: before.selected, ..after }, before);
-        }
-    }
-
-    #[test]
-    #[ignore = "UI bug: stepping to a smaller link clamps the worked element for good"]
-    fn k_steps_forward_then_k_back_keeps_the_worked_element(
-        lesson in 0..lessons().len(),
-        steps in steps(),
-        seed in 0u64..1_000_000,
-        k in 0usize..40,
-    ) {
-        let (before, after, _) = there_and_back(lesson, steps, seed, k);
-        prop_assert_eq!(after.selected, before.selected);
+        // The whole App, the element asked for included, even where a
+        // smaller link on the way could only show a clamped one.
+        prop_assert_eq!(after, before);
     }
 }
 
 /// A state reached by `steps`, and the App after k Next then k Prev from
-/// there (notices cleared), and whether the worked element fits every link
-/// passed on the way.
+/// there (notices cleared).
 fn there_and_back(
     lesson: usize,
     steps: Vec<(KeyEvent, Option<(u16, u16)>)>,
     seed: u64,
     k: usize,
-) -> (App, App, bool) {
+) -> (App, App) {
     let mut app = App::new(
         lessons()[lesson].clone(),
         Look {
@@ -285,19 +268,12 @@ fn there_and_back(
     app.quit = false;
     app.notice = None;
     let before = app.clone();
-    let fits_here = |app: &App| {
-        let (r, c) = shape_of(app.focus(), app.stepper.data(), app.stepper.hidden());
-        before.selected.0 < r && before.selected.1 < c
-    };
-    let mut fits = true;
     for _ in 0..k {
         app.update(Action::Next);
-        fits &= fits_here(&app);
     }
     for _ in 0..k {
         app.update(Action::Prev);
-        fits &= fits_here(&app);
     }
     app.notice = None;
-    (before, app, fits)
+    (before, app)
 }
