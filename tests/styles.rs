@@ -10,8 +10,8 @@ use std::ops::Range;
 use chainstep::action::{Action, Dir};
 use chainstep::app::{App, Look};
 use chainstep::cli::NetArgs;
-use chainstep::model::LinkId;
-use chainstep::model::link::shape_of;
+use chainstep::model::link::{shape_of, term_shape};
+use chainstep::model::{LinkId, Term};
 use chainstep::ui::Ctx;
 use chainstep::ui::chain;
 use chainstep::ui::matrix::{CELL, LABEL};
@@ -281,7 +281,7 @@ fn the_worked_element_carries_selected_and_follows_the_arrow_keys_120x40() {
 }
 
 #[test]
-#[ignore = "UI bug: at 80×24 the current link's block is folded to one line from link 9 on"]
+#[ignore = "UI bug: at 80×24 from link 5 the current link is folded to one line (no numbers from link 8), so its worked element is not shown"]
 fn the_worked_element_carries_selected_and_follows_the_arrow_keys_80x24() {
     worked_element_follows_the_arrow_keys(80, 24);
 }
@@ -313,7 +313,7 @@ fn every_worked_element_is_shown_selected_120x40() {
 }
 
 #[test]
-#[ignore = "UI bug: at 80×24 the current link's block is folded to one line from link 9 on"]
+#[ignore = "UI bug: at 80×24 from link 5 the current link is folded to one line (no numbers from link 8), so its worked element is not shown"]
 fn every_worked_element_is_shown_selected_80x24() {
     every_worked_element_is_shown_selected(80, 24);
 }
@@ -435,6 +435,36 @@ fn uncomputed_terms_are_blank_never_an_earlier_epochs_values() {
                         15 - k,
                         "120×40 shows every uncomputed term\n{text}"
                     );
+                }
+                app.update(Action::Next);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_folded_term_never_looks_like_an_uncomputed_one() {
+    // A computed term folded to one line ends in ⋯ (ASCII `..`) or its
+    // numbers; the blank mark after a title means not computed yet.
+    let data = [Term::X, Term::Y, Term::Wih, Term::Who];
+    for ascii in [false, true] {
+        for (w, h) in SIZES {
+            let mut app = notebook(ThemeKind::Mono, ascii);
+            let blank = format!(" {}", if ascii { "." } else { "·" });
+            for step in 0..=15 {
+                let screen = Screen::new(&app, w, h);
+                let s = &app.stepper;
+                for t in data.into_iter().chain(LinkId::ALL.map(Term::Link)) {
+                    let t_title = title(&app, t.symbol(), term_shape(t, s.data(), s.hidden()));
+                    for (x, y) in screen.find(&t_title, screen.terms()) {
+                        let tail = screen.text_at(x + t_title.chars().count() as u16, y, 3);
+                        let looks_blank = tail == format!("{blank} ") || tail == blank;
+                        assert!(
+                            !looks_blank || s.term(t).is_none(),
+                            "ascii={ascii} {w}×{h} after {step} links: computed `{t_title}` reads `{tail}`\n{}",
+                            screen.all_text()
+                        );
+                    }
                 }
                 app.update(Action::Next);
             }

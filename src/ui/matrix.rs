@@ -75,7 +75,10 @@ impl MatrixView<'_> {
         let title = self.title(ctx).chars().count() as u16;
         match self.value {
             Some(m) if m.nrows() == 1 => title + (CELL) * m.ncols() as u16,
-            _ => title + 2,
+            // The elision mark is `..` in ASCII: room for all of it, or it
+            // is cut to `.`, which reads as "not computed yet".
+            Some(_) => title + 1 + ctx.t("⋯").chars().count() as u16,
+            None => title + 1 + ctx.blank().chars().count() as u16,
         }
     }
 
