@@ -281,7 +281,6 @@ fn the_worked_element_carries_selected_and_follows_the_arrow_keys_120x40() {
 }
 
 #[test]
-#[ignore = "UI bug: at 80×24 from link 5 the current link is folded to one line (no numbers from link 8), so its worked element is not shown"]
 fn the_worked_element_carries_selected_and_follows_the_arrow_keys_80x24() {
     worked_element_follows_the_arrow_keys(80, 24);
 }
@@ -313,7 +312,6 @@ fn every_worked_element_is_shown_selected_120x40() {
 }
 
 #[test]
-#[ignore = "UI bug: at 80×24 from link 5 the current link is folded to one line (no numbers from link 8), so its worked element is not shown"]
 fn every_worked_element_is_shown_selected_80x24() {
     every_worked_element_is_shown_selected(80, 24);
 }

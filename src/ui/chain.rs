@@ -37,11 +37,9 @@ pub fn render_status(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         seed
     );
     let (x, _) = buf.set_stringn(area.x, area.y, ctx.t(&text), area.width as usize, ctx.theme.bar);
-    let rest = Rect::new(x, area.y, area.right().saturating_sub(x), 1);
     if s.diverged() {
-        buf.set_stringn(rest.x, rest.y, " DIVERGED ", rest.width as usize, ctx.theme.warn);
-    } else {
-        sparkline(app, rest, buf, ctx);
+        let room = area.right().saturating_sub(x) as usize;
+        buf.set_stringn(x, area.y, " DIVERGED ", room, ctx.theme.warn);
     }
 }
 
@@ -51,16 +49,19 @@ fn lr_text(lr: f64) -> String {
     if s.len() <= WIDTH { s } else { num(lr) }
 }
 
-/// The loss of every completed epoch, newest at the right.
-fn sparkline(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+/// The loss of every completed epoch, newest at the right, in what is left
+/// of the chain bar's last row after `used` columns.
+fn sparkline(app: &App, area: Rect, used: u16, buf: &mut Buffer, ctx: &Ctx) {
     let losses = app.stepper.losses();
-    if losses.len() < 2 || area.width < 10 {
+    let free = area.width.saturating_sub(used + 2);
+    if losses.len() < 2 || free < 12 || area.height == 0 {
         return;
     }
-    let w = area.width.min(SPARK);
+    let w = free.min(SPARK);
+    let area = Rect::new(area.x, area.bottom() - 1, area.width, 1);
     let label = ctx.t("loss ");
     let lw = label.len() as u16;
-    buf.set_stringn(area.right() - w, area.y, &label, lw as usize, ctx.theme.bar);
+    buf.set_stringn(area.right() - w, area.y, &label, lw as usize, ctx.theme.dim);
     let spark_area = Rect::new(area.right() - w + lw, area.y, w - lw, 1);
     let data = downsample(losses, spark_area.width as usize);
     let set = if ctx.ascii { ASCII_BARS } else { bar::NINE_LEVELS };
@@ -146,7 +147,23 @@ fn wrap(tokens: Vec<(String, Option<LinkId>)>, width: u16) -> Vec<Vec<(String, O
 
 pub fn render_chain(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     if let Some(t) = app.training {
-        return gauge(t.done, t.total, Rect { height: 1, ..area }, buf, ctx);
+        let room = if area.height > 1 {
+            area.width
+        } else {
+            area.width.saturating_sub(SPARK + 2)
+        };
+        let used = gauge(
+            t.done,
+            t.total,
+            Rect {
+                height: 1,
+                width: room,
+                ..area
+            },
+            buf,
+            ctx,
+        );
+        return sparkline(app, area, if area.height > 1 { 0 } else { used }, buf, ctx);
     }
     let style = |id: Option<LinkId>| -> Style {
         match id {
@@ -156,6 +173,7 @@ pub fn render_chain(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
             None => ctx.theme.dim,
         }
     };
+    let mut used = 0;
     for (i, line) in wrap(tokens(ctx), area.width)
         .into_iter()
         .enumerate()
@@ -165,13 +183,17 @@ pub fn render_chain(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
             .into_iter()
             .map(|(t, id)| Span::styled(t, style(id)))
             .collect();
-        Line::from(spans).render(Rect::new(area.x, area.y + i as u16, area.width, 1), buf);
+        let line = Line::from(spans);
+        used = line.width() as u16;
+        line.render(Rect::new(area.x, area.y + i as u16, area.width, 1), buf);
     }
+    sparkline(app, area, used, buf, ctx);
 }
 
 /// A training progress bar drawn with plain characters, so it reads the same
 /// in every theme, with or without colour or Unicode.
-fn gauge(done: usize, total: usize, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+/// Returns the columns it used.
+fn gauge(done: usize, total: usize, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> u16 {
     let label = ctx.t(&format!(" {done}/{total} epochs — esc stops"));
     let room = (area.width as usize)
         .saturating_sub(label.chars().count() + 10)
@@ -180,11 +202,12 @@ fn gauge(done: usize, total: usize, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let (on, off) = if ctx.ascii { ("#", ".") } else { ("█", "░") };
     let bar = format!("training {}{}", on.repeat(filled), off.repeat(room - filled));
     let (x, _) = buf.set_stringn(area.x, area.y, bar, area.width as usize, ctx.theme.chart);
-    buf.set_stringn(
+    let (x, _) = buf.set_stringn(
         x,
         area.y,
         label,
         area.right().saturating_sub(x) as usize,
         ctx.theme.base,
     );
+    x - area.x
 }

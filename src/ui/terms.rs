@@ -10,7 +10,7 @@ use super::Ctx;
 use super::matrix::{CELL, LABEL, MatrixView, Role};
 use crate::app::App;
 use crate::model::LinkId::*;
-use crate::model::link::{Part, feeds, term_shape};
+use crate::model::link::{feeds, term_shape};
 use crate::model::{LinkId, Term};
 
 const SECTIONS: [(&str, &[Term]); 4] = [
@@ -55,6 +55,8 @@ enum Item<'a> {
 struct Placed<'a> {
     item: Item<'a>,
     open: bool,
+    /// False once hidden to make room.
+    shown: bool,
     /// Higher stays open longer.
     keep: usize,
 }
@@ -65,52 +67,56 @@ pub struct Terms<'a> {
     pub only_focus: bool,
 }
 
+/// One way to make the panes smaller, tried in order until they fit.
+#[derive(Clone, Copy)]
+enum Shrink {
+    Fold(usize),
+    Hide(usize),
+    DropHeadings,
+}
+
 impl Terms<'_> {
     pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         let mut items = self.items();
-        let mut headings = true;
-        loop {
+        let mut headings = !self.only_focus;
+        for shrink in [None].into_iter().chain(shrinks(&items).into_iter().map(Some)) {
+            match shrink {
+                Some(Shrink::Fold(i)) => items[i].open = false,
+                Some(Shrink::Hide(i)) => items[i].shown = false,
+                Some(Shrink::DropHeadings) => headings = false,
+                None => {}
+            }
             if let Some(rects) = place(&items, area, headings, ctx) {
                 return draw(&items, &rects, buf, ctx);
             }
-            let open = items.iter_mut().filter(|p| p.open).min_by_key(|p| p.keep);
-            match open {
-                Some(p) => p.open = false,
-                None if headings => headings = false,
-                None => break,
-            }
         }
-        // Even one line per term does not fit: draw what does, in order.
+        // Even the current link alone does not fit: draw what does.
         let rects = place_partial(&items, area, headings, ctx);
         draw(&items, &rects, buf, ctx);
     }
 
     fn items(&self) -> Vec<Placed<'_>> {
         let s = &self.app.stepper;
-        let focus = self.app.current();
-        let reads: Vec<(Term, Part)> = match focus {
-            Some(id) => {
-                let (r, c) = self.app.selection();
-                feeds(id, r, c)
-            }
-            None => Vec::new(),
-        };
+        let (r, c) = self.app.selection();
+        // Before the first link of an epoch, point at what the next one reads.
+        let reads = feeds(self.app.focus(), r, c);
         let mut out = Vec::new();
         for (name, terms) in SECTIONS {
             if !self.only_focus {
                 out.push(Placed {
                     item: Item::Heading(name),
                     open: true,
+                    shown: true,
                     keep: usize::MAX,
                 });
             }
             for &t in terms {
                 let value = s.term(t);
-                let role = match (t, focus) {
-                    (Term::Link(id), Some(f)) if id == f => Role::Current(self.app.selection()),
+                let role = match t {
+                    Term::Link(id) if Some(id) == self.app.current() => Role::Current((r, c)),
                     _ => reads
                         .iter()
-                        .find(|(r, _)| *r == t)
+                        .find(|(x, _)| *x == t)
                         .map_or(Role::Plain, |(_, p)| Role::Reads(*p)),
                 };
                 if self.only_focus && role == Role::Plain {
@@ -118,7 +124,8 @@ impl Terms<'_> {
                 }
                 let shape = term_shape(t, s.data(), s.hidden());
                 // One-row terms lose only their column labels when collapsed.
-                let keep = keep_open(t, role, focus).saturating_sub(if shape.0 == 1 { 50 } else { 0 });
+                let keep =
+                    keep_open(t, role, self.app.focus()).saturating_sub(if shape.0 == 1 { 50 } else { 0 });
                 // Terms not computed yet fold first; where there is room they
                 // stay open as a grid of blanks, so stepping never moves the layout.
                 let keep = if value.is_some() { keep } else { keep.min(40) };
@@ -131,6 +138,7 @@ impl Terms<'_> {
                 out.push(Placed {
                     item: Item::Matrix(view),
                     open: true,
+                    shown: true,
                     keep,
                 });
             }
@@ -139,10 +147,33 @@ impl Terms<'_> {
     }
 }
 
+/// The order in which the panes give up space: fold the terms the current
+/// link does not read, then drop the section headings, then hide those
+/// terms, then fold and hide what it reads; the current link goes last.
+fn shrinks(items: &[Placed]) -> Vec<Shrink> {
+    let by_keep = |want: fn(Role) -> bool| {
+        let mut v: Vec<usize> = (0..items.len())
+            .filter(|&i| matches!(&items[i].item, Item::Matrix(m) if want(m.role)))
+            .collect();
+        v.sort_by_key(|&i| items[i].keep);
+        v
+    };
+    let plain = by_keep(|r| r == Role::Plain);
+    let reads = by_keep(|r| matches!(r, Role::Reads(_)));
+    let current = by_keep(|r| matches!(r, Role::Current(_)));
+    let mut out: Vec<Shrink> = plain.iter().map(|&i| Shrink::Fold(i)).collect();
+    out.push(Shrink::DropHeadings);
+    out.extend(plain.iter().map(|&i| Shrink::Hide(i)));
+    out.extend(reads.iter().map(|&i| Shrink::Fold(i)));
+    out.extend(reads.iter().map(|&i| Shrink::Hide(i)));
+    out.extend(current.iter().map(|&i| Shrink::Fold(i)));
+    out
+}
+
 /// How long a term stays open when space runs short: the current link, then
 /// what it reads, then terms nearer the current link in the chain.
-fn keep_open(t: Term, role: Role, focus: Option<LinkId>) -> usize {
-    let at = focus.map_or(0, |f| f.index() as isize);
+fn keep_open(t: Term, role: Role, focus: LinkId) -> usize {
+    let at = focus.index() as isize;
     let pos = match t {
         Term::Link(id) => id.index() as isize,
         _ => -1,
@@ -168,7 +199,7 @@ fn place(items: &[Placed], area: Rect, headings: bool, ctx: &Ctx) -> Option<Vec<
     let all = items
         .iter()
         .zip(&rects)
-        .all(|(p, r)| r.is_some() || (!headings && matches!(p.item, Item::Heading(_))));
+        .all(|(p, r)| r.is_some() || !p.shown || (!headings && matches!(p.item, Item::Heading(_))));
     all.then_some(rects)
 }
 
@@ -178,14 +209,17 @@ fn place_partial(items: &[Placed], area: Rect, headings: bool, ctx: &Ctx) -> Vec
     let mut full = false;
     for (i, p) in items.iter().enumerate() {
         let is_heading = matches!(p.item, Item::Heading(_));
-        if full || (!headings && is_heading) {
+        if full || !p.shown || (!headings && is_heading) {
             out.push(None);
             continue;
         }
         let (w, h) = size(p, ctx);
         // A heading moves on with the term below it rather than end a column alone.
         let next_h = if is_heading {
-            items.get(i + 1).map_or(0, |n| size(n, ctx).1)
+            items[i + 1..]
+                .iter()
+                .find(|n| n.shown)
+                .map_or(0, |n| size(n, ctx).1)
         } else {
             0
         };
