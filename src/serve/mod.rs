@@ -111,8 +111,8 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         server::accept_loop(listener, shared.clone(), stop_signal()).await;
 
         eprintln!(
-            "chainstep: stopping: closing {} sessions",
-            shared.connections.load(Ordering::SeqCst)
+            "chainstep: stopping: closing {}",
+            server::sessions(shared.connections.load(Ordering::SeqCst))
         );
         let _ = stop_tx.send(true);
         let deadline = tokio::time::Instant::now() + STOP_GRACE;

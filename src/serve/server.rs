@@ -180,7 +180,7 @@ pub async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, stop: impl 
 }
 
 /// "1 session", "3 sessions": the count in the log lines.
-fn sessions(n: usize) -> String {
+pub(crate) fn sessions(n: usize) -> String {
     format!("{n} session{}", if n == 1 { "" } else { "s" })
 }
 
