@@ -47,6 +47,23 @@ impl Stepper {
         }
     }
 
+    /// A copy without the earlier epochs' starting weights, which only
+    /// stepping back into an earlier epoch needs. It is what the students
+    /// of a class copy from the presenter, many times a second while the
+    /// presenter trains, so it stays the size of one epoch.
+    pub fn without_history(&self) -> Stepper {
+        Stepper {
+            data: self.data.clone(),
+            learning_rate: self.learning_rate,
+            epoch: self.epoch,
+            weights: self.weights.clone(),
+            values: self.values.clone(),
+            pos: self.pos,
+            history: VecDeque::new(),
+            losses: self.losses.clone(),
+        }
+    }
+
     pub fn data(&self) -> &Data {
         &self.data
     }

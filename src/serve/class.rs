@@ -176,7 +176,9 @@ impl Seat {
         if !moved {
             return;
         }
-        let (lesson, stepper, from) = (app.lesson.clone(), app.stepper.clone(), self.id);
+        // Students copy it at every step, so it leaves out the history that
+        // only stepping back into earlier epochs needs.
+        let (lesson, stepper, from) = (app.lesson.clone(), app.stepper.without_history(), self.id);
         self.class.state.send_modify(|s| {
             let version = s.snapshot.as_ref().map_or(0, |l| l.version) + 1;
             s.snapshot = Some(Arc::new(Snapshot {
@@ -287,6 +289,32 @@ mod tests {
         drop(presenter);
         student.sync(&mut s);
         assert_eq!(s.notice.as_deref(), Some(PRESENTER_LEFT));
+    }
+
+    #[test]
+    fn snapshots_leave_the_history_out_but_keep_the_step_and_the_losses() {
+        let class = Class::new(true);
+        let (mut p, mut s) = (app(), app());
+        let mut presenter = class.seat(Role::Presenter, 1, &mut p);
+        let mut student = class.seat(Role::Student, 2, &mut s);
+        for _ in 0..3 {
+            presenter.act(&mut p, Action::NextEpoch);
+        }
+        presenter.act(&mut p, Action::Next);
+        presenter.sync(&mut p);
+        student.sync(&mut s);
+        assert_eq!(
+            (s.stepper.epoch(), s.stepper.pos()),
+            (p.stepper.epoch(), p.stepper.pos())
+        );
+        assert_eq!(s.stepper.weights(), p.stepper.weights());
+        assert_eq!(s.stepper.losses(), p.stepper.losses());
+        let mut back = s.stepper.clone();
+        assert!(
+            back.step_back(),
+            "within the epoch, a student can still step back"
+        );
+        assert!(!back.step_back(), "but not into the presenter's earlier epochs");
     }
 
     #[test]
