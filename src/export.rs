@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::model::link::{axes, shape_text, shapes};
 use crate::model::number::num;
+use crate::model::text;
 use crate::model::{LinkId, Mat, Preset, Stepper, Term};
 
 #[derive(Serialize)]
@@ -170,7 +171,7 @@ fn epoch_md(s: &Stepper) -> String {
             info.id,
             info.symbol,
             info.phase.name(),
-            capitalise(info.meaning),
+            text::capitalise(info.meaning),
             info.formula,
             shapes(id, s.data(), s.hidden()),
             worked,
@@ -178,11 +179,4 @@ fn epoch_md(s: &Stepper) -> String {
         ));
     }
     out
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

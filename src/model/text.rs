@@ -50,6 +50,14 @@ pub fn ascii(s: &str) -> String {
     out
 }
 
+/// `s` with its first letter upper-case: the links' meanings start a sentence on screen.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ use crate::app::App;
 use crate::model::LinkId;
 use crate::model::link::shapes;
 use crate::model::number::num;
+use crate::model::text;
 
 /// How much a line of the pane matters: when rows run short, the least
 /// important go first, and the element's value stays to the last.
@@ -24,7 +25,10 @@ fn lines(app: &App, width: u16, ctx: &Ctx) -> Vec<Ranked> {
     let s = &app.stepper;
     let label = |l: &str| Span::styled(format!("{l:<9}"), ctx.theme.dim);
     let mut out = vec![
-        (2, Line::styled(ctx.t(&capitalise(info.meaning)), ctx.theme.base)),
+        (
+            2,
+            Line::styled(ctx.t(&text::capitalise(info.meaning)), ctx.theme.base),
+        ),
         (
             7,
             Line::from(vec![
@@ -168,11 +172,4 @@ pub fn render_zoom(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         only_focus: true,
     }
     .render(bottom, buf, ctx);
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
