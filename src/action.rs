@@ -92,6 +92,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("R", "new random weights (seed shown)"),
     ("z", "zoom on the current link"),
     ("c", "cycle themes"),
+    ("F", "in a class: follow the presenter, or step alone"),
     ("?", "help"),
     ("q esc", "quit"),
 ];
