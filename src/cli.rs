@@ -3,6 +3,9 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::Look;
+use crate::model::Preset;
+pub use crate::model::lesson::{Lesson, fresh_seed};
+use crate::model::preset::check_learning_rate;
 use crate::ui::theme::ThemeKind;
 
 #[derive(Parser, Debug)]
@@ -127,10 +130,6 @@ pub enum Format {
     Json,
     Markdown,
 }
-
-use crate::model::Preset;
-pub use crate::model::lesson::{Lesson, fresh_seed};
-use crate::model::preset::check_learning_rate;
 
 impl NetArgs {
     /// Loads the preset and applies the overrides; the error is the message
