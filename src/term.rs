@@ -134,6 +134,13 @@ fn spawn_signals(tx: Sender<Event>) -> io::Result<()> {
 
 /// Runs the TUI on this process's terminal.
 pub fn run(mut app: App) -> io::Result<()> {
+    use std::io::IsTerminal;
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        return Err(io::Error::other(
+            "the lesson needs a terminal on standard input and output; \
+             `chainstep export --format markdown` writes it out as text instead",
+        ));
+    }
     keep_attributes();
     install_panic_hook();
     let (tx, rx) = mpsc::channel();

@@ -346,3 +346,20 @@ fn a_good_preset_file_is_accepted() {
     assert_eq!(json["preset"], "fine");
     assert_eq!(json["seed"], 5);
 }
+
+/// The lesson without a terminal (a pipe, cron, CI) is refused with a pointer
+/// to the export, and the terminal is never touched.
+#[test]
+fn the_lesson_without_a_terminal() {
+    let out = Command::new(env!("CARGO_BIN_EXE_chainstep"))
+        .stdin(std::process::Stdio::null())
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the binary runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty(), "no escape codes written to a pipe");
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(err.contains("chainstep export"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
