@@ -54,13 +54,19 @@ fn lines(app: &App, width: u16, ctx: &Ctx) -> Vec<Ranked> {
         return out;
     };
     let head = format!("{} = {}", e.element, e.rule);
-    out.push((
-        5,
-        Line::from(vec![
-            label("element"),
-            Span::styled(ctx.t(&head), ctx.theme.feeds),
-        ]),
-    ));
+    // A rule too long to share a line with its element gets its own line,
+    // so it wraps under the numbers rather than back to the margin.
+    let heads = if head.chars().count() + 9 <= width as usize {
+        vec![("element", head)]
+    } else {
+        vec![("element", e.element.clone()), ("", format!("= {}", e.rule))]
+    };
+    for (l, h) in heads {
+        out.push((
+            5,
+            Line::from(vec![label(l), Span::styled(ctx.t(&h), ctx.theme.feeds)]),
+        ));
+    }
     let mut terms = e.terms.clone();
     if e.more > 0 {
         terms.push(format!("⋯ ({} more)", e.more));
