@@ -90,7 +90,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("t", "train many epochs (esc stops)"),
     ("r", "back to the initial weights"),
     ("R", "new random weights (seed shown)"),
-    ("z", "zoom on the current link"),
+    ("z", "zoom: the current link alone, its value large"),
     ("c", "cycle themes"),
     ("F", "in a class: follow the presenter, or step alone"),
     ("?", "help"),

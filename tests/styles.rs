@@ -568,3 +568,37 @@ fn ascii_draws_only_ascii() {
         }
     }
 }
+
+/// Zoom, for projectors: the worked element's value in large type, drawn in
+/// the `selected` style — block pixels in Unicode, `#` in ASCII.
+#[test]
+fn zoom_writes_the_worked_value_large() {
+    for (ascii, pixel) in [(false, "█"), (true, "#")] {
+        let mut app = notebook(ThemeKind::Mono, ascii);
+        for _ in 0..9 {
+            app.update(Action::Next);
+        }
+        let plain = Screen::new(&app, 100, 40);
+        app.update(Action::Zoom);
+        let zoomed = Screen::new(&app, 100, 40);
+        let count = |s: &Screen| s.buf.content.iter().filter(|c| c.symbol() == pixel).count();
+        assert_eq!(count(&plain), 0, "no large type before zoom");
+        let pixels: Vec<&Cell> = zoomed
+            .buf
+            .content
+            .iter()
+            .filter(|c| c.symbol() == pixel)
+            .collect();
+        // "= 0.0383" in an 8×8 font is well over a hundred pixels.
+        assert!(pixels.len() > 100, "large value drawn ({} pixels)", pixels.len());
+        assert!(pixels.iter().all(|c| has(c, zoomed.theme.selected)));
+        let rows: std::collections::BTreeSet<u16> = (0..zoomed.height())
+            .filter(|&y| (0..zoomed.width()).any(|x| zoomed.buf[(x, y)].symbol() == pixel))
+            .collect();
+        assert_eq!(
+            rows.len(),
+            7,
+            "an 8-row glyph band (digits use 7 of the rows): {rows:?}"
+        );
+    }
+}

@@ -13,6 +13,7 @@ use crate::model::LinkId;
 use crate::model::link::shapes;
 use crate::model::number::num;
 use crate::model::text;
+use tui_big_text::{BigText, PixelSize};
 
 /// How much a line of the pane matters: when rows run short, the least
 /// important go first, and the element's value stays to the last.
@@ -168,14 +169,57 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         .render(area, buf);
 }
 
-/// Zoom: the link pane on top, then only the current link and what it reads.
+/// Zoom, for projectors: the link pane, the worked element's value in large
+/// type, then only the current link and what it reads.
 pub fn render_zoom(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let h = height(app, area.width, ctx).min(area.height / 2);
-    let [top, bottom] = Layout::vertical([Constraint::Length(h + 1), Constraint::Fill(1)]).areas(area);
+    let big = big_size(ctx, area.height.saturating_sub(h + 1));
+    let [top, value, bottom] = Layout::vertical([
+        Constraint::Length(h + 1),
+        Constraint::Length(big.map_or(0, |b| b.1)),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
     render(app, top, buf, ctx);
+    if let Some((size, _)) = big {
+        big_value(app, value, buf, ctx, size);
+    }
     Terms {
         app,
         only_focus: true,
     }
     .render(bottom, buf, ctx);
+}
+
+/// How large the value can be drawn in `rows`, and the rows it takes. ASCII
+/// terminals get whole-cell pixels, which become `#`; below eight spare rows
+/// they get no large value.
+fn big_size(ctx: &Ctx, rows: u16) -> Option<(PixelSize, u16)> {
+    match (ctx.ascii, rows) {
+        (_, r) if r >= 8 + 6 => Some((PixelSize::Full, 8)),
+        (false, r) if r >= 4 + 4 => Some((PixelSize::HalfHeight, 4)),
+        _ => None,
+    }
+}
+
+fn big_value(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx, size: PixelSize) {
+    let (r, c) = app.selection();
+    let Some(e) = app.stepper.explain(app.focus(), r, c) else {
+        return;
+    };
+    // The 8×8 font has ASCII glyphs only.
+    let text = text::ascii(&format!("= {}", num(e.value)));
+    BigText::builder()
+        .pixel_size(size)
+        .style(ctx.theme.selected)
+        .lines(vec![Line::from(text)])
+        .build()
+        .render(area, buf);
+    if ctx.ascii {
+        for pos in area.positions() {
+            if buf[pos].symbol() == "█" {
+                buf[pos].set_symbol("#");
+            }
+        }
+    }
 }
