@@ -64,7 +64,7 @@ impl Screen {
             .draw(|f| f.render_widget(app, f.area()))
             .expect("drawing never fails on a TestBackend");
         let ctx = Ctx::new(app);
-        let chain = 1..1 + chain::height(app, width, &ctx);
+        let chain = 1..1 + chain::height(width, &ctx);
         Screen {
             buf: terminal.backend().buffer().clone(),
             theme: ctx.theme,

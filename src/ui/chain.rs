@@ -120,8 +120,7 @@ fn tokens(ctx: &Ctx) -> Vec<(String, Option<LinkId>)> {
 }
 
 /// Lines the chain bar needs at this width (at most 3).
-pub fn height(app: &App, width: u16, ctx: &Ctx) -> u16 {
-    let _ = app;
+pub fn height(width: u16, ctx: &Ctx) -> u16 {
     wrap(tokens(ctx), width).len().clamp(1, 3) as u16
 }
 

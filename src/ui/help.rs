@@ -7,7 +7,6 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::Ctx;
 use crate::action::KEYS;
-use crate::app::App;
 
 const READING: &[&str] = &[
     "Each key press computes one link of the chain rule.",
@@ -15,8 +14,7 @@ const READING: &[&str] = &[
     "Underlined: the terms it reads; bold: the numbers used.",
 ];
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
-    let _ = app;
+pub fn render(area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let mut lines: Vec<Line> = KEYS
         .iter()
         .map(|(k, what)| {

@@ -71,7 +71,7 @@ impl Widget for &App {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return too_small(area, buf, &ctx);
         }
-        let chain_h = chain::height(self, area.width, &ctx);
+        let chain_h = chain::height(area.width, &ctx);
         let [status, chain_area, main, footer_area] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(chain_h),
@@ -100,7 +100,7 @@ impl Widget for &App {
             link::render(self, link_area, buf, &ctx);
         }
         if self.help {
-            help::render(self, area, buf, &ctx);
+            help::render(area, buf, &ctx);
         }
     }
 }
