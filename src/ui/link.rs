@@ -146,33 +146,48 @@ fn title(app: &App, ctx: &Ctx) -> Line<'static> {
 /// The pane's usual height, border included: most links need no more.
 pub const MIN_HEIGHT: u16 = 8;
 
-/// Rows the pane needs at this width, border included.
-pub fn height(app: &App, width: u16, ctx: &Ctx) -> u16 {
-    let rows: usize = lines(app, width, ctx).iter().map(|(_, l)| rows(l, width)).sum();
-    rows as u16 + 1
+/// The pane, worked out once per frame: its height decides the layout and
+/// its lines are then drawn.
+pub struct Pane {
+    title: Line<'static>,
+    lines: Vec<Ranked>,
+    width: u16,
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
-    let block = Block::new()
-        .borders(Borders::TOP)
-        .border_set(ctx.border())
-        .border_style(ctx.theme.dim)
-        .title(title(app, ctx));
-    let lines = fitting(
-        lines(app, area.width, ctx),
-        area.width,
-        area.height.saturating_sub(1),
-    );
-    Paragraph::new(Text::from(lines))
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .render(area, buf);
+impl Pane {
+    pub fn new(app: &App, width: u16, ctx: &Ctx) -> Pane {
+        Pane {
+            title: title(app, ctx),
+            lines: lines(app, width, ctx),
+            width,
+        }
+    }
+
+    /// Rows the pane needs, border included.
+    pub fn height(&self) -> u16 {
+        let rows: usize = self.lines.iter().map(|(_, l)| rows(l, self.width)).sum();
+        rows as u16 + 1
+    }
+
+    pub fn render(self, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+        let block = Block::new()
+            .borders(Borders::TOP)
+            .border_set(ctx.border())
+            .border_style(ctx.theme.dim)
+            .title(self.title);
+        let lines = fitting(self.lines, area.width, area.height.saturating_sub(1));
+        Paragraph::new(Text::from(lines))
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .render(area, buf);
+    }
 }
 
 /// Zoom, for projectors: the link pane, the worked element's value in large
 /// type, then only the current link and what it reads.
 pub fn render_zoom(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
-    let h = height(app, area.width, ctx).min(area.height / 2);
+    let pane = Pane::new(app, area.width, ctx);
+    let h = pane.height().min(area.height / 2);
     let big = big_size(ctx, area.height.saturating_sub(h + 1));
     let [top, value, bottom] = Layout::vertical([
         Constraint::Length(h + 1),
@@ -180,7 +195,7 @@ pub fn render_zoom(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         Constraint::Fill(1),
     ])
     .areas(area);
-    render(app, top, buf, ctx);
+    pane.render(top, buf, ctx);
     if let Some((size, _)) = big {
         big_value(app, value, buf, ctx, size);
     }

@@ -87,9 +87,8 @@ impl Widget for &App {
         } else {
             // A floor on the pane's height keeps the panes above from
             // reflowing (and resending) as links with shorter texts come by.
-            let link_h = link::height(self, main.width, &ctx)
-                .max(link::MIN_HEIGHT)
-                .min(main.height / 2);
+            let pane = link::Pane::new(self, main.width, &ctx);
+            let link_h = pane.height().max(link::MIN_HEIGHT).min(main.height / 2);
             let [terms_area, link_area] =
                 Layout::vertical([Constraint::Fill(1), Constraint::Length(link_h)]).areas(main);
             terms::Terms {
@@ -97,7 +96,7 @@ impl Widget for &App {
                 only_focus: false,
             }
             .render(terms_area, buf, &ctx);
-            link::render(self, link_area, buf, &ctx);
+            pane.render(link_area, buf, &ctx);
         }
         if self.help {
             help::render(area, buf, &ctx);
