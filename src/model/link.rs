@@ -113,7 +113,7 @@ const INFO: [LinkInfo; 15] = [
         phase: Phase::Forward,
         symbol: "E",
         formula: "E = ½(y − O)²",
-        meaning: "error: half the squared gap between target y and output O, per sample; the loss is their sum ΣE",
+        meaning: "error: half the squared gap between target y and output O, per sample; the loss ΣE adds them up",
         reads: &[Term::Y, L(O)],
     },
     LinkInfo {
