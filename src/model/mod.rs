@@ -4,6 +4,7 @@
 pub mod explain;
 pub mod lesson;
 pub mod link;
+pub mod losses;
 pub mod net;
 pub mod number;
 pub mod preset;

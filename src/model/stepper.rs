@@ -4,6 +4,7 @@ use std::collections::VecDeque;
 
 use super::explain::Explanation;
 use super::link::{Inputs, LinkId, Term};
+use super::losses::Losses;
 use super::net::{Data, Mat, Weights};
 
 /// How many f64s of earlier epochs' weights are kept for stepping back
@@ -30,7 +31,7 @@ pub struct Stepper {
     /// Starting weights of the earlier epochs still kept, oldest first.
     history: VecDeque<Weights>,
     /// ΣE of every completed epoch, first epoch first.
-    losses: Vec<f64>,
+    losses: Losses,
 }
 
 impl Stepper {
@@ -43,7 +44,7 @@ impl Stepper {
             values: vec![None; LinkId::COUNT],
             pos: 0,
             history: VecDeque::new(),
-            losses: Vec::new(),
+            losses: Losses::default(),
         }
     }
 
@@ -110,7 +111,7 @@ impl Stepper {
         }
     }
     /// ΣE of every completed epoch.
-    pub fn losses(&self) -> &[f64] {
+    pub fn losses(&self) -> &Losses {
         &self.losses
     }
     /// ΣE of this epoch once E is computed.
@@ -119,7 +120,7 @@ impl Stepper {
     }
     /// The epoch's loss if known, else the last completed epoch's.
     pub fn latest_loss(&self) -> Option<f64> {
-        self.loss().or_else(|| self.losses.last().copied())
+        self.loss().or_else(|| self.losses.last())
     }
     /// True once any weight or loss has become NaN or infinite.
     pub fn diverged(&self) -> bool {

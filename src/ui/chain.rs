@@ -11,6 +11,7 @@ use ratatui::widgets::{Sparkline, Widget};
 
 use super::Ctx;
 use crate::app::App;
+use crate::model::losses::Losses;
 use crate::model::number::{WIDTH, num};
 use crate::model::{LinkId, Phase};
 
@@ -85,16 +86,24 @@ const ASCII_BARS: bar::Set = bar::Set {
 };
 
 /// `n` evenly spaced samples of the losses, scaled to integers for the
-/// sparkline; non-finite losses show as gaps.
-fn downsample(losses: &[f64], n: usize) -> Vec<u64> {
-    let max = losses
+/// sparkline; non-finite losses show as gaps. Only the samples are read, so
+/// a long history costs nothing per frame.
+fn downsample(losses: &Losses, n: usize) -> Vec<u64> {
+    let len = losses.len();
+    if len == 0 {
+        return Vec::new();
+    }
+    let n = n.min(len).max(1);
+    let samples: Vec<f64> = (0..n)
+        .filter_map(|i| losses.get(i * (len - 1) / (n - 1).max(1)))
+        .collect();
+    let max = samples
         .iter()
         .copied()
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
-    let n = n.min(losses.len()).max(1);
-    (0..n)
-        .map(|i| losses[i * (losses.len() - 1) / (n - 1).max(1)])
+    samples
+        .into_iter()
         .map(|v| {
             if v.is_finite() && max > 0.0 {
                 (v / max * 1000.0) as u64
