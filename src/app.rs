@@ -39,7 +39,7 @@ pub struct App {
     pub quit: bool,
     /// None outside a class; in one, whether this session follows the presenter.
     pub follow: Option<bool>,
-    /// A one-line message for the status bar, cleared by the next action.
+    /// A one-line message for the footer, cleared by the next action.
     pub notice: Option<String>,
 }
 
