@@ -174,17 +174,10 @@ fn parse_ss3(b: &[u8], eof: bool) -> Parse {
         );
     };
     let code = match c {
-        b'A' => KeyCode::Up,
-        b'B' => KeyCode::Down,
-        b'C' => KeyCode::Right,
-        b'D' => KeyCode::Left,
-        b'H' => KeyCode::Home,
-        b'F' => KeyCode::End,
-        b'M' => KeyCode::Enter,
-        b'P'..=b'S' => KeyCode::F(c - b'P' + 1),
-        _ => return Parse::Done(None, 3),
+        b'M' => Some(KeyCode::Enter),
+        _ => final_key(c),
     };
-    Parse::Done(key(code, KeyModifiers::NONE), 3)
+    Parse::Done(code.and_then(|k| key(k, KeyModifiers::NONE)), 3)
 }
 
 /// ESC [ parameters intermediates final (ECMA-48 CSI).
@@ -218,13 +211,6 @@ fn csi_key(params: &[u8], fin: u8) -> Option<KeyEvent> {
     let first = nums.first().copied().flatten();
     let modifiers = modifiers(nums.get(1).copied().flatten());
     let code = match fin {
-        b'A' => KeyCode::Up,
-        b'B' => KeyCode::Down,
-        b'C' => KeyCode::Right,
-        b'D' => KeyCode::Left,
-        b'H' => KeyCode::Home,
-        b'F' => KeyCode::End,
-        b'P'..=b'S' => KeyCode::F(fin - b'P' + 1),
         b'Z' => return key(KeyCode::BackTab, KeyModifiers::SHIFT | modifiers),
         b'~' => match first? {
             1 | 7 => KeyCode::Home,
@@ -238,9 +224,23 @@ fn csi_key(params: &[u8], fin: u8) -> Option<KeyEvent> {
             n @ 23..=24 => KeyCode::F((n - 12) as u8),
             _ => return None,
         },
-        _ => return None,
+        f => final_key(f)?,
     };
     key(code, modifiers)
+}
+
+/// The keys that SS3 and CSI sequences name by their final byte alone.
+fn final_key(c: u8) -> Option<KeyCode> {
+    Some(match c {
+        b'A' => KeyCode::Up,
+        b'B' => KeyCode::Down,
+        b'C' => KeyCode::Right,
+        b'D' => KeyCode::Left,
+        b'H' => KeyCode::Home,
+        b'F' => KeyCode::End,
+        b'P'..=b'S' => KeyCode::F(c - b'P' + 1),
+        _ => return None,
+    })
 }
 
 /// xterm's modifier parameter: 1 + (shift 1, alt 2, ctrl 4).
