@@ -60,7 +60,7 @@ fn sparkline(app: &App, area: Rect, used: u16, buf: &mut Buffer, ctx: &Ctx) {
     }
     let w = free.min(SPARK);
     let area = Rect::new(area.x, area.bottom() - 1, area.width, 1);
-    let label = ctx.t("loss ");
+    let label = ctx.t("log loss ");
     let lw = label.len() as u16;
     buf.set_stringn(area.right() - w, area.y, &label, lw as usize, ctx.theme.dim);
     let spark_area = Rect::new(area.right() - w + lw, area.y, w - lw, 1);
@@ -68,6 +68,7 @@ fn sparkline(app: &App, area: Rect, used: u16, buf: &mut Buffer, ctx: &Ctx) {
     let set = if ctx.ascii { ASCII_BARS } else { bar::NINE_LEVELS };
     Sparkline::default()
         .data(&data)
+        .max(LEVELS)
         .bar_set(set)
         .style(ctx.theme.chart)
         .render(spark_area, buf);
@@ -85,31 +86,36 @@ const ASCII_BARS: bar::Set = bar::Set {
     empty: " ",
 };
 
-/// `n` evenly spaced samples of the losses, scaled to integers for the
-/// sparkline; non-finite losses show as gaps. Only the samples are read, so
-/// a long history costs nothing per frame.
+/// Bar heights a sparkline cell can show (eighths).
+const LEVELS: u64 = 8;
+
+/// `n` evenly spaced samples of the losses, on a log scale so the long tail
+/// of a training run stays visible after the first steep fall; every finite
+/// loss is at least the lowest bar, and non-finite ones are gaps. Only the
+/// samples are read, so a long history costs nothing per frame.
 fn downsample(losses: &Losses, n: usize) -> Vec<u64> {
     let len = losses.len();
     if len == 0 {
         return Vec::new();
     }
     let n = n.min(len).max(1);
-    let samples: Vec<f64> = (0..n)
+    let logs: Vec<Option<f64>> = (0..n)
         .filter_map(|i| losses.get(i * (len - 1) / (n - 1).max(1)))
-        .collect();
-    let max = samples
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
-    samples
-        .into_iter()
         .map(|v| {
-            if v.is_finite() && max > 0.0 {
-                (v / max * 1000.0) as u64
-            } else {
-                0
-            }
+            (v.is_finite() && v > 0.0)
+                .then(|| v.ln())
+                .or((v == 0.0).then_some(f64::MIN))
+        })
+        .collect();
+    let finite = || logs.iter().flatten().copied().filter(|l| *l > f64::MIN);
+    let lo = finite().fold(f64::INFINITY, f64::min);
+    let hi = finite().fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    logs.into_iter()
+        .map(|l| match l {
+            Some(l) if l > f64::MIN => 1 + ((l - lo) / span * (LEVELS - 1) as f64).round() as u64,
+            Some(_) => 1,
+            None => 0,
         })
         .collect()
 }
@@ -218,4 +224,39 @@ fn gauge(done: usize, total: usize, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> 
         ctx.theme.base,
     );
     x - area.x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn losses(v: &[f64]) -> Losses {
+        let mut l = Losses::default();
+        v.iter().for_each(|&x| l.push(x));
+        l
+    }
+
+    #[test]
+    fn a_falling_loss_fills_every_level_on_a_log_scale() {
+        // From 1 down to 1e-6: linear bars would leave all but the first empty.
+        let l = losses(&(0..7).map(|i| 10f64.powi(-i)).collect::<Vec<_>>());
+        let bars = downsample(&l, 7);
+        assert_eq!(bars.first(), Some(&LEVELS));
+        assert_eq!(bars.last(), Some(&1));
+        assert!(bars.windows(2).all(|w| w[0] >= w[1]), "{bars:?}");
+        assert!(bars.iter().all(|&b| b >= 1));
+    }
+
+    #[test]
+    fn non_finite_losses_are_gaps_and_zero_is_the_floor() {
+        let bars = downsample(&losses(&[0.5, f64::NAN, 0.0, f64::INFINITY, 0.25]), 5);
+        assert_eq!(bars, vec![LEVELS, 0, 1, 0, 1]);
+    }
+
+    #[test]
+    fn many_losses_are_sampled_down_to_the_width() {
+        let l = losses(&vec![1.0; 5000]);
+        assert_eq!(downsample(&l, 20).len(), 20);
+        assert!(downsample(&Losses::default(), 20).is_empty());
+    }
 }
