@@ -23,14 +23,18 @@ use std::rc::Rc;
 use chainstep::action::Action;
 use chainstep::app::{App, Look};
 use chainstep::cli::NetArgs;
+use chainstep::coalesce::Coalesce;
 use chainstep::term::draw_synced;
 use chainstep::ui::theme::ThemeKind;
 use clap::ValueEnum;
-use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
-use ratatui::{Terminal, TerminalOptions, Viewport};
+
+#[path = "common/sized.rs"]
+mod sized;
+use sized::Sized;
 
 /// A writer that keeps what it is sent, shared so it can be read while the
 /// backend owns it.
@@ -117,13 +121,12 @@ fn main() {
             ascii: false,
         },
     );
-    let options = TerminalOptions {
-        viewport: Viewport::Fixed(area),
-    };
     let wire = Wire::default();
-    let mut terminal =
-        Terminal::with_options(CrosstermBackend::new(wire.clone()), options).expect("a terminal");
-    let sent = |t: &mut Terminal<CrosstermBackend<Wire>>, app: &App| {
+    // The product's stack: Coalesce over CrosstermBackend, from a cleared screen.
+    let backend = Coalesce::new(Sized::new(wire.clone(), o.width, o.height));
+    let mut terminal = Terminal::new(backend).expect("a terminal");
+    terminal.clear().expect("writing to memory never fails");
+    let sent = |t: &mut Terminal<Coalesce<Sized<Wire>>>, app: &App| {
         wire.0.borrow_mut().clear();
         draw_synced(t, app).expect("writing to memory never fails");
         wire.0.borrow().len()
@@ -132,7 +135,7 @@ fn main() {
 
     let first = sent(&mut terminal, &app);
     println!(
-        "notebook preset, {}×{}, {} theme, Unicode; every frame through CrosstermBackend + draw_synced",
+        "notebook preset, {}×{}, {} theme, Unicode; every frame through Coalesce + CrosstermBackend + draw_synced",
         o.width,
         o.height,
         o.theme.name()

@@ -14,14 +14,18 @@ use std::io;
 use chainstep::action::Action;
 use chainstep::app::{App, Look};
 use chainstep::cli::NetArgs;
+use chainstep::coalesce::Coalesce;
 use chainstep::model::LinkId;
 use chainstep::ui::theme::ThemeKind;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
-use ratatui::{Terminal, TerminalOptions, Viewport};
+
+#[path = "common/sized.rs"]
+mod sized;
+use sized::Sized;
 
 /// The notebook preset, nine links in: the current link is ∂E/∂W_ho.
 fn mid_backward() -> App {
@@ -73,11 +77,9 @@ fn frame(c: &mut Criterion) {
 fn keypress(c: &mut Criterion) {
     let mut app = mid_backward();
     let area = Rect::new(0, 0, 120, 40);
-    let options = TerminalOptions {
-        viewport: Viewport::Fixed(area),
-    };
     let mut terminal =
-        Terminal::with_options(CrosstermBackend::new(io::sink()), options).expect("a terminal");
+        Terminal::new(Coalesce::new(Sized::new(io::sink(), area.width, area.height))).expect("a terminal");
+    terminal.clear().expect("a sink takes anything");
     chainstep::term::draw_synced(&mut terminal, &app).expect("a sink takes anything");
     let mut forward = true;
     c.bench_function("keypress/120x40", |b| {

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod cli;
+pub mod coalesce;
 pub mod export;
 pub mod model;
 pub mod serve;

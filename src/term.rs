@@ -7,7 +7,7 @@ use std::thread;
 use std::time::Duration;
 
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{self, KeyEvent};
 use ratatui::crossterm::style::force_color_output;
 use ratatui::crossterm::terminal::{
@@ -18,6 +18,7 @@ use ratatui::crossterm::{cursor, execute, queue};
 
 use crate::action::keymap;
 use crate::app::App;
+use crate::coalesce::Coalesce;
 
 /// How long a training run waits for a key between two chunks.
 pub const TRAIN_FRAME: Duration = Duration::from_millis(25);
@@ -68,12 +69,15 @@ pub fn run_loop<E>(
 
 /// Draws one frame wrapped in synchronized output (DEC mode 2026), so
 /// terminals that know it show the frame at once, and others ignore it.
-pub fn draw_synced<W: Write>(terminal: &mut Terminal<CrosstermBackend<W>>, app: &App) -> io::Result<()> {
+pub fn draw_synced<B: Backend<Error = io::Error> + Write>(
+    terminal: &mut Terminal<B>,
+    app: &App,
+) -> io::Result<()> {
     queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
     terminal.draw(|f| f.render_widget(app, f.area()))?;
     let backend = terminal.backend_mut();
     queue!(backend, EndSynchronizedUpdate)?;
-    backend.flush()
+    Write::flush(backend)
 }
 
 /// crossterm 0.29 answers NO_COLOR by writing an empty SGR for every colour
@@ -148,7 +152,10 @@ pub fn run(mut app: App) -> io::Result<()> {
     enable_raw_mode()?;
     let result = (|| {
         execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
-        let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        let mut terminal = Terminal::new(Coalesce::new(CrosstermBackend::new(io::stdout())))?;
+        // From a cleared screen every cell is known, so short runs of
+        // unchanged cells can be sent instead of cursor moves.
+        terminal.clear()?;
         spawn_input(tx);
         run_loop(&mut app, &rx, |a| draw_synced(&mut terminal, a))
     })();

@@ -14,6 +14,7 @@ use ratatui::layout::{Position, Size};
 
 use super::channel::{ChannelWriter, Frames};
 use crate::app::App;
+use crate::coalesce::Coalesce;
 
 /// The size used when a client asks for a pty of size 0.
 pub const DEFAULT_SIZE: (u16, u16) = (80, 24);
@@ -123,7 +124,7 @@ impl Backend for SshBackend {
 }
 
 pub struct Screen {
-    terminal: Terminal<SshBackend>,
+    terminal: Terminal<Coalesce<SshBackend>>,
     frames: Arc<Frames>,
     /// The next frame must be drawn in full (the first one, after a resize).
     full: bool,
@@ -131,7 +132,7 @@ pub struct Screen {
 
 impl Screen {
     pub fn new(frames: Arc<Frames>, size: (u16, u16)) -> io::Result<Screen> {
-        let terminal = Terminal::new(SshBackend::new(frames.clone(), size))?;
+        let terminal = Terminal::new(Coalesce::new(SshBackend::new(frames.clone(), size)))?;
         frames.send_once(ENTER);
         Ok(Screen {
             terminal,
@@ -141,15 +142,15 @@ impl Screen {
     }
 
     pub fn size(&self) -> (u16, u16) {
-        let s = self.terminal.backend().size;
+        let s = self.terminal.backend().inner().size;
         (s.width, s.height)
     }
 
     /// The client's window changed: the next frame is laid out for it.
     pub fn resize(&mut self, size: (u16, u16)) {
         let s = Size::new(size.0, size.1);
-        if self.terminal.backend().size != s {
-            self.terminal.backend_mut().size = s;
+        if self.terminal.backend().inner().size != s {
+            self.terminal.backend_mut().inner_mut().size = s;
             self.full = true;
         }
     }
