@@ -24,6 +24,7 @@ use chainstep::action::Action;
 use chainstep::app::{App, Look};
 use chainstep::cli::NetArgs;
 use chainstep::coalesce::Coalesce;
+use chainstep::fixed_size::FixedSize;
 use chainstep::term::draw_synced;
 use chainstep::ui::theme::ThemeKind;
 use clap::ValueEnum;
@@ -31,10 +32,6 @@ use ratatui::Terminal;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
-
-#[path = "common/sized.rs"]
-mod sized;
-use sized::Sized;
 
 /// A writer that keeps what it is sent, shared so it can be read while the
 /// backend owns it.
@@ -123,10 +120,10 @@ fn main() {
     );
     let wire = Wire::default();
     // The product's stack: Coalesce over CrosstermBackend, from a cleared screen.
-    let backend = Coalesce::new(Sized::new(wire.clone(), o.width, o.height));
+    let backend = Coalesce::new(FixedSize::new(wire.clone(), (o.width, o.height)));
     let mut terminal = Terminal::new(backend).expect("a terminal");
     terminal.clear().expect("writing to memory never fails");
-    let sent = |t: &mut Terminal<Coalesce<Sized<Wire>>>, app: &App| {
+    let sent = |t: &mut Terminal<Coalesce<FixedSize<Wire>>>, app: &App| {
         wire.0.borrow_mut().clear();
         draw_synced(t, app).expect("writing to memory never fails");
         wire.0.borrow().len()

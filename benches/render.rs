@@ -15,6 +15,7 @@ use chainstep::action::Action;
 use chainstep::app::{App, Look};
 use chainstep::cli::NetArgs;
 use chainstep::coalesce::Coalesce;
+use chainstep::fixed_size::FixedSize;
 use chainstep::model::LinkId;
 use chainstep::ui::theme::ThemeKind;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -22,10 +23,6 @@ use ratatui::Terminal;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
-
-#[path = "common/sized.rs"]
-mod sized;
-use sized::Sized;
 
 /// The notebook preset, nine links in: the current link is ∂E/∂W_ho.
 fn mid_backward() -> App {
@@ -77,8 +74,11 @@ fn frame(c: &mut Criterion) {
 fn keypress(c: &mut Criterion) {
     let mut app = mid_backward();
     let area = Rect::new(0, 0, 120, 40);
-    let mut terminal =
-        Terminal::new(Coalesce::new(Sized::new(io::sink(), area.width, area.height))).expect("a terminal");
+    let mut terminal = Terminal::new(Coalesce::new(FixedSize::new(
+        io::sink(),
+        (area.width, area.height),
+    )))
+    .expect("a terminal");
     terminal.clear().expect("a sink takes anything");
     chainstep::term::draw_synced(&mut terminal, &app).expect("a sink takes anything");
     let mut forward = true;

@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod coalesce;
 pub mod export;
+pub mod fixed_size;
 pub mod model;
 pub mod serve;
 pub mod term;

@@ -7,6 +7,7 @@ use chainstep::action::Action;
 use chainstep::app::{App, Look};
 use chainstep::cli::NetArgs;
 use chainstep::coalesce::Coalesce;
+use chainstep::fixed_size::FixedSize;
 use chainstep::ui::theme::ThemeKind;
 use proptest::prelude::*;
 use ratatui::Terminal;
@@ -84,9 +85,6 @@ fn a_whole_epoch_draws_the_same_screens() {
     }
 }
 
-#[path = "../benches/common/sized.rs"]
-mod sized;
-
 /// Bytes written, shared with the test that reads them.
 #[derive(Clone, Default)]
 struct Wire(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
@@ -113,8 +111,8 @@ fn an_epoch_costs_fewer_bytes_coalesced() {
         }
     }
     let (p, c) = (Wire::default(), Wire::default());
-    epoch(&mut Terminal::new(sized::Sized::new(p.clone(), 120, 40)).expect("terminal"));
-    epoch(&mut Terminal::new(Coalesce::new(sized::Sized::new(c.clone(), 120, 40))).expect("terminal"));
+    epoch(&mut Terminal::new(FixedSize::new(p.clone(), (120, 40))).expect("terminal"));
+    epoch(&mut Terminal::new(Coalesce::new(FixedSize::new(c.clone(), (120, 40)))).expect("terminal"));
     let (p, c) = (p.0.borrow().len(), c.0.borrow().len());
     assert!(c < p, "coalesced {c} bytes, plain {p}");
 }

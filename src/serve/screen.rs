@@ -6,15 +6,14 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use ratatui::Terminal;
-use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
-use ratatui::buffer::Cell;
 use ratatui::crossterm::queue;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use ratatui::layout::{Position, Size};
+use ratatui::layout::Size;
 
 use super::channel::{ChannelWriter, Frames};
 use crate::app::App;
 use crate::coalesce::Coalesce;
+use crate::fixed_size::FixedSize;
 
 /// The size used when a client asks for a pty of size 0.
 pub const DEFAULT_SIZE: (u16, u16) = (80, 24);
@@ -40,88 +39,8 @@ const ENTER: &[u8] = b"\x1b[?1049h";
 /// cursor hidden, attributes reset (the screen is then cleared).
 const SETUP: &[u8] = b"\x1b[?25l\x1b[0m";
 
-/// `CrosstermBackend` with everything it would ask the local terminal
-/// (its size, the cursor position) answered from what the client told us.
-pub struct SshBackend {
-    inner: CrosstermBackend<ChannelWriter>,
-    size: Size,
-    cursor: Position,
-}
-
-impl SshBackend {
-    pub fn new(frames: Arc<Frames>, (cols, rows): (u16, u16)) -> SshBackend {
-        SshBackend {
-            inner: CrosstermBackend::new(ChannelWriter::new(frames)),
-            size: Size::new(cols, rows),
-            cursor: Position::ORIGIN,
-        }
-    }
-}
-
-impl Write for SshBackend {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Write::flush(&mut self.inner)
-    }
-}
-
-impl Backend for SshBackend {
-    type Error = io::Error;
-
-    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        self.inner.draw(content)
-    }
-
-    fn append_lines(&mut self, n: u16) -> io::Result<()> {
-        self.inner.append_lines(n)
-    }
-
-    fn hide_cursor(&mut self) -> io::Result<()> {
-        self.inner.hide_cursor()
-    }
-
-    fn show_cursor(&mut self) -> io::Result<()> {
-        self.inner.show_cursor()
-    }
-
-    fn get_cursor_position(&mut self) -> io::Result<Position> {
-        Ok(self.cursor)
-    }
-
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        self.cursor = position.into();
-        self.inner.set_cursor_position(self.cursor)
-    }
-
-    fn clear(&mut self) -> io::Result<()> {
-        self.inner.clear()
-    }
-
-    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
-        self.inner.clear_region(clear_type)
-    }
-
-    fn size(&self) -> io::Result<Size> {
-        Ok(self.size)
-    }
-
-    fn window_size(&mut self) -> io::Result<WindowSize> {
-        Ok(WindowSize {
-            columns_rows: self.size,
-            pixels: Size::default(),
-        })
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Backend::flush(&mut self.inner)
-    }
-}
+/// A session's backend: sized by the client's pty request and window changes.
+pub type SshBackend = FixedSize<ChannelWriter>;
 
 pub struct Screen {
     terminal: Terminal<Coalesce<SshBackend>>,
@@ -132,7 +51,10 @@ pub struct Screen {
 
 impl Screen {
     pub fn new(frames: Arc<Frames>, size: (u16, u16)) -> io::Result<Screen> {
-        let terminal = Terminal::new(Coalesce::new(SshBackend::new(frames.clone(), size)))?;
+        let terminal = Terminal::new(Coalesce::new(FixedSize::new(
+            ChannelWriter::new(frames.clone()),
+            size,
+        )))?;
         frames.send_once(ENTER);
         Ok(Screen {
             terminal,
